@@ -1,0 +1,63 @@
+"""Score candidate pairs with Splink and attach per-comparison explanations."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.match.engine import Engine
+from pipeline.match.spec import ModelSpec
+
+EXPLANATION_TYPE = pl.List(
+    pl.Struct({"comparison": pl.String, "level": pl.String, "match_weight": pl.Float64})
+)
+
+
+def _level_label_expr(spec: ModelSpec, comparison: int) -> pl.Expr:
+    """Map Splink's gamma value (-1 null, then n-1 .. 0 in spec order) to the level label."""
+    comp = spec.comparisons[comparison]
+    non_null = [lvl for lvl in comp.levels if not lvl.null]
+    mapping = {len(non_null) - 1 - i: lvl.label for i, lvl in enumerate(non_null)}
+    for lvl in comp.levels:
+        if lvl.null:
+            mapping[-1] = lvl.label
+    return pl.col(f"gamma_{comp.name}").replace_strict(mapping, default="unknown level")
+
+
+def _weight_expr(name: str, columns: list[str]) -> pl.Expr:
+    weight = pl.col(f"mw_{name}")
+    if f"mw_tf_adj_{name}" in columns:
+        weight = weight + pl.col(f"mw_tf_adj_{name}").fill_null(0.0)
+    return weight
+
+
+def explanation_expr(spec: ModelSpec, columns: list[str]) -> pl.Expr:
+    """A list of (comparison, level, match_weight) structs: the waterfall of one pair."""
+    parts = [
+        pl.struct(
+            pl.lit(comp.name).alias("comparison"),
+            _level_label_expr(spec, i).alias("level"),
+            _weight_expr(comp.name, columns).cast(pl.Float64).alias("match_weight"),
+        )
+        for i, comp in enumerate(spec.comparisons)
+    ]
+    return pl.concat_list(parts).alias("explanation")
+
+
+def score(engine: Engine, spec: ModelSpec, min_probability: float) -> pl.DataFrame:
+    """All blocked pairs at or above ``min_probability``.
+
+    Columns: traveler_id, identity_id, match_probability, match_weight, explanation.
+    """
+    predictions = engine.linker.inference.predict(
+        threshold_match_probability=min_probability, warning_mode="never"
+    )
+    frame = pl.from_arrow(predictions.as_pyarrow_table())  # type: ignore[no-untyped-call]
+    predictions.drop_table_from_database_and_remove_from_cache()
+    assert isinstance(frame, pl.DataFrame)
+    return frame.select(
+        pl.col("unique_id_l").alias("traveler_id"),
+        pl.col("unique_id_r").alias("identity_id"),
+        pl.col("match_probability").cast(pl.Float64),
+        pl.col("match_weight").cast(pl.Float64),
+        explanation_expr(spec, frame.columns),
+    )
