@@ -73,7 +73,9 @@ FEATURE_COLUMNS: Final = (
     "identity_kind",  # "primary" | "alias"
     "name_script",  # str: dominant script of the raw name ("Latin", "Cyrillic", ...)
     "name_tokens",  # list[str]: transliterated, folded upper-case ASCII tokens
-    "name_keys",  # list[str]: romanization-variant folded keys
+    "name_keys",  # list[str]: romanization-variant folded key of each token
+    "name_joined",  # list[str]: keys of adjacent tokens joined (Xiao Ming -> XIAOMING)
+    "name_token_codes",  # list[list[str]]: per token: key, S:skeleton, M:metaphone, kb ids
     "name_skeletons",  # list[str]: consonant skeletons
     "name_phonetic",  # list[str]: phonetic codes
     "name_kb",  # list[str]: name-variant knowledge base cluster ids

@@ -20,8 +20,8 @@ from pipeline.match.prepare import prepare_for_matching
 LEFT = "manifests"
 RIGHT = "records"
 
-for _name in ("splink", "splink.internals"):
-    logging.getLogger(_name).setLevel(logging.WARNING)
+# Splink logs training progress and warnings at INFO/WARNING; chrilink reports its own.
+logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
@@ -65,5 +65,5 @@ def build_engine(
     api = DuckDBAPI(connection=con)
     sdf_left = api.register("chrilink_left", dataset_display_name=LEFT)
     sdf_right = api.register("chrilink_right", dataset_display_name=RIGHT)
-    linker = Linker([sdf_left, sdf_right], settings)
+    linker = Linker([sdf_left, sdf_right], settings, log_level=logging.ERROR)
     return Engine(con=con, linker=linker)

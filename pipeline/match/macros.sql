@@ -27,3 +27,18 @@ CREATE OR REPLACE MACRO name_sim(a, b) AS
 CREATE OR REPLACE MACRO dob_near(a, b) AS
     coalesce(list_bool_or(list_transform(a, lambda x:
         list_bool_or(list_transform(b, lambda y: damerau_levenshtein(x, y) = 1)))), false);
+
+-- How many tokens of one name agree with the other name under any of their codes
+-- (romanization key, consonant skeleton, Metaphone, name-variant cluster).
+CREATE OR REPLACE MACRO tokens_agreeing(token_codes, other_codes) AS
+    len(list_filter(token_codes, lambda c: list_has_any(c, other_codes)));
+
+-- Tokens that agree, counted from the shorter name (so extra middle names do not hurt).
+CREATE OR REPLACE MACRO agreeing(tc_l, codes_l, tc_r, codes_r) AS
+    CASE WHEN len(tc_l) <= len(tc_r) THEN tokens_agreeing(tc_l, codes_r)
+         ELSE tokens_agreeing(tc_r, codes_l) END;
+
+-- Every token of the shorter name agrees (and it has at least two tokens).
+CREATE OR REPLACE MACRO all_agree(tc_l, codes_l, tc_r, codes_r) AS
+    least(len(tc_l), len(tc_r)) >= 2
+    AND agreeing(tc_l, codes_l, tc_r, codes_r) = least(len(tc_l), len(tc_r));

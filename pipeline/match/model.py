@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipeline.errors import ModelError
+from pipeline.match.calibrate import CALIBRATION_FILE, Calibration, load_calibration
 from pipeline.match.prepare import MATCH_INPUT_COLUMNS
 from pipeline.match.spec import ModelSpec, load_spec
 from pipeline.schema import FEATURE_VERSION
@@ -64,6 +65,7 @@ class Model:
     splink_settings: dict[str, Any]
     thresholds: Thresholds
     card: dict[str, Any]
+    calibration: Calibration | None = None
 
     @property
     def version(self) -> str:
@@ -131,7 +133,8 @@ def load_model(path: Path) -> Model:
     check_features(spec, settings, path)
     card_path = path / CARD_FILE
     card = _read_json(card_path) if card_path.exists() else {}
-    return Model(path, spec, settings, load_thresholds(path / THRESHOLDS_FILE), card)
+    thresholds = load_thresholds(path / THRESHOLDS_FILE)
+    return Model(path, spec, settings, thresholds, card, load_calibration(path / CALIBRATION_FILE))
 
 
 def thresholds_toml(thresholds: Thresholds) -> str:

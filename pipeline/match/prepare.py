@@ -10,7 +10,7 @@ import polars as pl
 
 from pipeline.schema import FEATURE_COLUMNS
 
-MATCH_INPUT_COLUMNS = (*FEATURE_COLUMNS, "dob_full", "dob_months", "dob_years")
+MATCH_INPUT_COLUMNS = (*FEATURE_COLUMNS, "name_codes", "dob_full", "dob_months", "dob_years")
 
 
 def _readings_of_length(n: int) -> pl.Expr:
@@ -27,12 +27,16 @@ def _prefixes(n: int) -> pl.Expr:
 
 
 def prepare_for_matching(features: pl.DataFrame) -> pl.DataFrame:
-    """Add ``dob_full``, ``dob_months`` and ``dob_years``; empty lists stay empty, never null."""
+    """Add ``name_codes`` (all token codes), ``dob_full``, ``dob_months`` and ``dob_years``.
+
+    Empty lists stay empty, never null.
+    """
     empty = pl.lit([], dtype=pl.List(pl.String))
     lists = [c for c, dt in features.schema.items() if isinstance(dt, pl.List)]
     return (
         features.with_columns([pl.col(c).fill_null(empty) for c in lists])
         .with_columns(
+            name_codes=pl.col("name_token_codes").list.eval(pl.element().explode()).list.unique(),
             dob_full=_readings_of_length(10).list.unique().list.sort(),
             dob_months=_prefixes(7),
             dob_years=_prefixes(4),

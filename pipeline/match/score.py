@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.match.calibrate import Calibration
 from pipeline.match.engine import Engine
 from pipeline.match.spec import ModelSpec
 
@@ -43,21 +44,36 @@ def explanation_expr(spec: ModelSpec, columns: list[str]) -> pl.Expr:
     return pl.concat_list(parts).alias("explanation")
 
 
-def score(engine: Engine, spec: ModelSpec, min_probability: float) -> pl.DataFrame:
-    """All blocked pairs at or above ``min_probability``.
+def score(
+    engine: Engine,
+    spec: ModelSpec,
+    min_probability: float,
+    calibration: Calibration | None = None,
+) -> pl.DataFrame:
+    """All blocked pairs whose (calibrated) probability is at least ``min_probability``.
 
     Columns: traveler_id, identity_id, match_probability, match_weight, explanation.
     """
-    predictions = engine.linker.inference.predict(
-        threshold_match_probability=min_probability, warning_mode="never"
-    )
+    if calibration is None:
+        predictions = engine.linker.inference.predict(
+            threshold_match_probability=min_probability, warning_mode="never"
+        )
+    else:
+        predictions = engine.linker.inference.predict(
+            threshold_match_weight=calibration.weight_floor(min_probability), warning_mode="never"
+        )
     frame = pl.from_arrow(predictions.as_pyarrow_table())  # type: ignore[no-untyped-call]
     predictions.drop_table_from_database_and_remove_from_cache()
     assert isinstance(frame, pl.DataFrame)
+    probability = (
+        pl.col("match_probability")
+        if calibration is None
+        else calibration.apply(pl.col("match_weight"))
+    )
     return frame.select(
         pl.col("unique_id_l").alias("traveler_id"),
         pl.col("unique_id_r").alias("identity_id"),
-        pl.col("match_probability").cast(pl.Float64),
+        probability.cast(pl.Float64).alias("match_probability"),
         pl.col("match_weight").cast(pl.Float64),
         explanation_expr(spec, frame.columns),
-    )
+    ).filter(pl.col("match_probability") >= min_probability)

@@ -49,7 +49,7 @@ def settings_from_spec(spec: ModelSpec, prior: float = 1e-5) -> dict[str, Any]:
         "probability_two_random_records_match": prior,
         "blocking_rules_to_generate_predictions": blocking_rule_dicts(spec),
         "comparisons": [comparison_dict(c) for c in spec.comparisons],
-        "retain_matching_columns": False,
+        "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
         "sql_dialect": "duckdb",
     }

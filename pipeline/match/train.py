@@ -2,7 +2,7 @@
 
 EM runs in two sessions so that each comparison is estimated in a session that does
 not block on it: one blocks on the folded name (trains dates and the other fields),
-one on a shared full date of birth (trains the name).
+one on the same primary date of birth (trains the name).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pipeline.match.spec import ModelSpec
 
 EM_SESSIONS: tuple[BlockingRuleCreator, ...] = (
     block_on("name_sorted"),
-    block_on("dob_full", arrays_to_explode=["dob_full"]),
+    block_on("dob_year", "dob_month", "dob_day"),
 )
 DETERMINISTIC_RULE = "l.name_sorted = r.name_sorted and list_has_any(l.dob_full, r.dob_full)"
 

@@ -1,0 +1,110 @@
+"""Split raw name fields into family-name and given-name tokens.
+
+Order of steps:
+
+1. Unicode NFKC; apostrophes and Wade-Giles aspiration marks are removed
+   (O'Brien → OBrien, Ch'in → Chin).
+2. Structure: ``surname``/``given_names`` fields when either is present;
+   else ``full_name`` as MRZ ``SURNAME<<GIVEN<NAMES``, ``SURNAME, Given``,
+   or free order.
+3. Tokens split on spaces, hyphens, dots, commas, slashes and ``<``.
+4. Free-order names (decided on space-separated words): an unspaced
+   Han/Hangul name (2-4 characters) splits into family (first character,
+   or a compound family name from ``data/compound_surnames.txt``) and
+   given name; Han/Hangul names are family-first; a first word with a
+   family-name ending (``data/surname_endings.txt``) and a last word
+   without one means family-first; otherwise a token written in capitals among mixed-case
+   tokens is the family name, else the last word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pipeline.standardize._data import read_words
+from pipeline.standardize.scripts import token_script
+from pipeline.standardize.translit import split_dense_name, to_latin
+
+_APOSTROPHES = re.compile(r"['’ʼʻ`´‘]")
+_SPLIT = re.compile(r"[\s\-‐‑–—.,;/<_()\"]+")
+_ENDINGS = "surname_endings.txt"
+_FAMILY_FIRST_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """Raw (not yet transliterated) tokens of a name."""
+
+    family: tuple[str, ...]
+    given: tuple[str, ...]
+
+
+def clean(text: str | None) -> str:
+    """NFKC-normalized text without apostrophes; '' for None."""
+    if not text:
+        return ""
+    return _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text)).strip()
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Split cleaned text into raw tokens."""
+    return tuple(t for t in _SPLIT.split(text) if t)
+
+
+def _words_tokens(words: list[str]) -> tuple[str, ...]:
+    return tuple(t for w in words for t in tokens(w))
+
+
+def _capital_run(words: list[str]) -> tuple[int, int] | None:
+    """Span of the single contiguous run of all-capital words among mixed-case ones."""
+    caps = [i for i, w in enumerate(words) if sum(c.isalpha() for c in w) > 1 and w.isupper()]
+    if not caps or len(caps) == len(words) or caps[-1] - caps[0] + 1 != len(caps):
+        return None
+    return caps[0], caps[-1] + 1
+
+
+def _family_ending(word: str) -> bool:
+    latin = to_latin(word)
+    return any(latin.endswith(e) and len(latin) > len(e) + 2 for e in read_words(_ENDINGS))
+
+
+def _free_order(body: str) -> ParsedName:
+    words = body.split()
+    if len(words) == 1:
+        dense = split_dense_name(words[0])
+        if dense:
+            return ParsedName((dense[0],), (dense[1],) if dense[1] else ())
+        return ParsedName(tokens(words[0]), ())
+    if not words:
+        return ParsedName((), ())
+    if token_script(words[0]) in _FAMILY_FIRST_SCRIPTS:
+        return ParsedName(tokens(words[0]), _words_tokens(words[1:]))
+    if _family_ending(words[0]) and not _family_ending(words[-1]):
+        return ParsedName(tokens(words[0]), _words_tokens(words[1:]))
+    run = _capital_run(words)
+    if run:
+        family = words[run[0] : run[1]]
+        return ParsedName(_words_tokens(family), _words_tokens(words[: run[0]] + words[run[1] :]))
+    return ParsedName(tokens(words[-1]), _words_tokens(words[:-1]))
+
+
+def parse_full_name(text: str | None) -> ParsedName:
+    """Parse a full name in MRZ, ``SURNAME, Given`` or free order."""
+    body = clean(text)
+    if "<" in body:
+        family, _, given = body.strip("<").partition("<<")
+        return ParsedName(tokens(family), tokens(given))
+    if "," in body:
+        family, _, given = body.partition(",")
+        return ParsedName(tokens(family), tokens(given))
+    return _free_order(body)
+
+
+def parse_name(surname: str | None, given: str | None, full: str | None) -> ParsedName:
+    """Parse a name from its fields; structured fields win over ``full_name``."""
+    family_tokens, given_tokens = tokens(clean(surname)), tokens(clean(given))
+    if family_tokens or given_tokens:
+        return ParsedName(family_tokens, given_tokens)
+    return parse_full_name(full)

@@ -1,0 +1,118 @@
+"""Transliteration of one token into upper-case ASCII Latin.
+
+Steps for a token (cached per distinct token):
+
+1. Detect its script (:mod:`pipeline.standardize.scripts`).
+2. Han: pypinyin ``lazy_pinyin`` (Mandarin readings, no tones), syllables
+   joined. Hangul family names: ``data/korean_surnames.txt`` (customary
+   passport spelling) when the whole token is a listed surname.
+   Arabic script: a leading article ``ال`` is dropped first.
+3. Every other script: the ICU transform named in
+   ``data/transliteration.txt`` (BGN/PCGN where ICU has it), falling back
+   to ``Any-Latin``.
+4. ``Latin-ASCII`` folds diacritics; German umlauts are spelled AE/OE/UE
+   before folding only when written as such, so MRZ and visual forms meet
+   in the key stage, not here.
+5. Upper-case and keep ``A-Z0-9`` only.
+
+Japanese kanji are read as Han (Mandarin pinyin): a known limitation, since
+there is no permissively licensed kanji-to-romaji reader (pykakasi is GPL).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+import icu
+from pypinyin import lazy_pinyin
+
+from pipeline.standardize._data import read_mapping, read_words
+from pipeline.standardize.scripts import token_script
+
+_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+_ARABIC_ARTICLE = "ال"
+_DIGRAPH_CHARS = frozenset("šŠčČžŽśŚṣṢĉŝ")
+_INDIC = frozenset({"Devanagari", "Bengali", "Gujarati", "Gurmukhi", "Kannada", "Telugu", "Tamil"})
+
+
+@cache
+def _transform(transform_id: str) -> icu.Transliterator:
+    return icu.Transliterator.createInstance(transform_id)
+
+
+@cache
+def _ascii_fold() -> icu.Transliterator:
+    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+
+
+def _icu_latin(token: str, script: str) -> str:
+    transform_id = read_mapping("transliteration.txt").get(script.upper(), "Any-Latin")
+    try:
+        latin = _transform(transform_id).transliterate(token)
+    except icu.ICUError:  # pragma: no cover - IDs are checked in tests
+        latin = token
+    return str(_ascii_fold().transliterate(_digraphs(latin)))
+
+
+def _digraphs(text: str) -> str:
+    table = read_mapping("latin_digraphs.txt")
+    return "".join(table.get(ch.upper(), ch) if ch in _DIGRAPH_CHARS else ch for ch in text)
+
+
+def _drop_final_schwa(raw: str, latin: str) -> str:
+    """Indic transforms spell the inherent vowel of a final consonant: राहुल → rahula."""
+    last = unicodedata.category(raw[-1]) if raw else ""
+    return latin[:-1] if last == "Lo" and latin.endswith("a") and len(latin) > 2 else latin
+
+
+def _han_latin(token: str) -> str:
+    return "".join(lazy_pinyin(token, errors="ignore"))
+
+
+def _hangul_latin(token: str) -> str:
+    surname = read_mapping("korean_surnames.txt").get(token)
+    return surname if surname else _icu_latin(token, "Hangul")
+
+
+def ascii_upper(text: str) -> str:
+    """Upper-case ``A-Z0-9`` only (non-letters dropped)."""
+    return _NON_ALNUM.sub("", text.upper())
+
+
+@lru_cache(maxsize=262144)
+def to_latin(token: str) -> str:
+    """Upper-case ASCII transliteration of one token (may be empty)."""
+    script = token_script(token)
+    if script is None:
+        return ascii_upper(token)
+    if script == "Han":
+        return ascii_upper(_han_latin(token))
+    if script == "Hangul":
+        return ascii_upper(_hangul_latin(token))
+    if script in ("Arabic", "Persian") and token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
+        token = token[len(_ARABIC_ARTICLE) :]
+    if script in _INDIC:
+        return ascii_upper(_icu_latin_indic(token, script))
+    return ascii_upper(_icu_latin(token, script))
+
+
+def _icu_latin_indic(token: str, script: str) -> str:
+    transform_id = read_mapping("transliteration.txt").get(script.upper(), "Any-Latin")
+    latin = str(_transform(transform_id).transliterate(token))
+    return str(_ascii_fold().transliterate(_digraphs(_drop_final_schwa(token, latin))))
+
+
+@cache
+def compound_surnames() -> frozenset[str]:
+    """Two-character Han/Hangul family names (``data/compound_surnames.txt``)."""
+    return read_words("compound_surnames.txt")
+
+
+def split_dense_name(token: str) -> tuple[str, str] | None:
+    """Split an unspaced Han/Hangul name (2-4 chars) into (family, given)."""
+    if not 2 <= len(token) <= 4 or token_script(token) not in ("Han", "Hangul"):
+        return None
+    cut = 2 if token[:2] in compound_surnames() and len(token) > 2 else 1
+    return token[:cut], token[cut:]
