@@ -50,3 +50,4 @@ bench-full: env ## large benchmarks (10M records; long)
 
 clean: ## remove the environment and outputs
 	rm -rf $(VENV) .tools out .mypy_cache .ruff_cache
+include notebooks/notebooks.mk

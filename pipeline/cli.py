@@ -20,6 +20,7 @@ from rich.table import Table
 
 from pipeline.config import DEFAULT_MODEL, JobConfig, job_from_dict, load_job
 from pipeline.errors import ChrilinkError, InputError
+from pipeline.safeguards.commands import register as register_safeguards
 
 app = typer.Typer(
     name="chrilink",
@@ -221,15 +222,18 @@ def train(
 def evaluate(
     job: JobOpt = None,
     truth: Annotated[Path | None, typer.Option(help="truth.parquet of the world.")] = None,
-    run: Annotated[Path | None, typer.Option(help="Evaluate an existing run directory.")] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Where to write evaluation.json/.html.")
+    ] = None,
 ) -> None:
-    """Precision, recall and F1 of a job's run against ground truth."""
+    """Precision, recall and F1 against ground truth, by script and noise type."""
     from pipeline.evaluate import evaluate_job
 
     if job is None or truth is None:
         raise InputError("give --job JOB.toml and --truth TRUTH.parquet")
-    report = evaluate_job(load_job(job), truth, run_dir=run, progress=ConsoleProgress(err))
+    report, target = evaluate_job(load_job(job), truth, out_dir, progress=ConsoleProgress(err))
     out.print(_summary_table("evaluation", report.summary()))
+    out.print(f"written: {target / 'evaluation.json'}, {target / 'evaluation.html'}")
 
 
 @app.command()
@@ -250,6 +254,9 @@ def demo(
         progress=ConsoleProgress(err),
         console=out,
     )
+
+
+register_safeguards(app)
 
 
 def main() -> None:

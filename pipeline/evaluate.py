@@ -21,7 +21,8 @@ from pipeline.match.model import Thresholds, load_model
 
 TARGET_PRECISION = 0.99
 TARGET_REVIEW_RECALL = 0.995
-BREAKDOWN_COLUMNS = ("script", "origin")
+MIN_REVIEW = 0.01  # below this the review queue is mostly noise
+BREAKDOWN_COLUMNS = ("script", "origin", "name_form", "name_noise", "dob_noise", "field_noise")
 
 
 def read_truth(path: Path) -> pl.DataFrame:
@@ -146,26 +147,42 @@ def choose_thresholds(evaluation: Evaluation) -> tuple[float, float]:
     hit = float(precise["threshold"].min()) if precise.height else 0.99  # type: ignore[arg-type]
     hit = min(max(hit, 0.5), 0.999)
     covering = curve.filter(pl.col("recall") >= TARGET_REVIEW_RECALL)
-    review = float(covering["threshold"].max()) if covering.height else 0.05  # type: ignore[arg-type]
-    review = round(min(max(review, 0.05), hit), 6)
+    review = float(covering["threshold"].max()) if covering.height else MIN_REVIEW  # type: ignore[arg-type]
+    review = round(min(max(review, MIN_REVIEW), hit), 6)
     return round(hit, 6), review
 
 
 def breakdown(
     labelled: pl.DataFrame, truth: pl.DataFrame, column: str, hit: float
 ) -> list[dict[str, Any]]:
-    """Recall at the hit threshold per value of a truth column (e.g. script)."""
+    """Recall at the hit threshold per value of a truth column (lists are exploded)."""
     found = (
         labelled.filter(pl.col("is_true") & (pl.col("match_probability") >= hit))
         .select("traveler_id", "record_id")
         .with_columns(found=pl.lit(True))
     )
+    values = truth.select("traveler_id", "record_id", column)
+    if isinstance(values.schema[column], pl.List):
+        values = values.with_columns(
+            pl.when(pl.col(column).list.len() == 0).then(pl.lit(["none"])).otherwise(pl.col(column))
+        ).explode(column)
     per = (
-        truth.join(found, on=["traveler_id", "record_id"], how="left")
+        values.join(found, on=["traveler_id", "record_id"], how="left")
         .group_by(column)
         .agg(pl.len().alias("true_pairs"), pl.col("found").fill_null(False).mean().alias("recall"))
     )
     return per.sort(column).to_dicts()
+
+
+def blocking_stats(labelled: pl.DataFrame, positives: int, n_travelers: int) -> dict[str, Any]:
+    """Share of true pairs among the blocked candidates, and candidates per traveler."""
+    return {
+        "candidate_pairs": labelled.height,
+        "candidates_per_traveler": round(labelled.height / max(n_travelers, 1), 3),
+        "true_pairs_blocked": int(labelled["is_true"].sum()),
+        "true_pairs": positives,
+        "blocking_recall": round(int(labelled["is_true"].sum()) / max(positives, 1), 5),
+    }
 
 
 @dataclass(frozen=True)
@@ -173,11 +190,14 @@ class EvaluationReport:
     metrics: PairMetrics
     breakdowns: dict[str, list[dict[str, Any]]]
     namesakes: dict[str, Any]
+    blocking: dict[str, Any]
 
     def summary(self) -> dict[str, Any]:
         return {
             **self.metrics.headline(),
-            **{f"namesakes {k}": v for k, v in self.namesakes.items()},
+            **{f"FP rate {k}": v for k, v in self.namesakes.items()},
+            "blocking recall": self.blocking["blocking_recall"],
+            "candidates per traveler": self.blocking["candidates_per_traveler"],
         }
 
     def to_json(self) -> dict[str, Any]:
@@ -187,7 +207,8 @@ class EvaluationReport:
             "best": self.metrics.best.as_dict(),
             "pr_curve": self.metrics.curve.head(2000).to_dicts(),
             "breakdowns": self.breakdowns,
-            "namesakes": self.namesakes,
+            "hard_negative_fp_rate": self.namesakes,
+            "blocking": self.blocking,
         }
 
 
@@ -214,13 +235,18 @@ def namesake_rate(pairs: pl.DataFrame, truth_path: Path, hit: float) -> dict[str
 def evaluate_job(
     job: JobConfig,
     truth_path: Path,
-    run_dir: Path | None = None,
+    out_dir: Path | None = None,
     progress: Any = None,
-) -> EvaluationReport:
-    """Score the job's inputs down to a low floor and compare with the truth."""
+) -> tuple[EvaluationReport, Path]:
+    """Score every blocked pair of the job's inputs and compare with the truth.
+
+    Writes ``evaluation.json`` and an offline ``evaluation.html`` to ``out_dir``
+    (default: the job's output directory with ``-evaluation`` appended).
+    """
     from pipeline.match.decide import fold_identities
     from pipeline.match.engine import build_engine
     from pipeline.match.score import score
+    from pipeline.output.report import render_evaluation
     from pipeline.runner import SilentProgress, Timings, prepare_inputs
 
     progress = progress or SilentProgress()
@@ -228,23 +254,29 @@ def evaluate_job(
     model = load_model(job.model.path)
     truth = read_truth(truth_path)
     prepared = prepare_inputs(job, progress, timings)
-    with timings.measure("score", progress):
+    with timings.measure("score every blocked pair", progress):
         engine = build_engine(prepared.travelers, prepared.identities, model.splink_settings)
         pairs = fold_identities(
-            score(engine, model.spec, 0.01, model.calibration), prepared.identities
+            score(engine, model.spec, 0.0, model.calibration), prepared.identities
         )
         engine.con.close()
     metrics = evaluate_pairs(pairs, truth, model.thresholds)
     labelled = label_pairs(pairs, truth)
-    breakdowns = {
-        column: breakdown(labelled, truth, column, model.thresholds.hit)
-        for column in BREAKDOWN_COLUMNS
-        if column in truth.columns
-    }
+    hit = model.thresholds.hit
     report = EvaluationReport(
-        metrics, breakdowns, namesake_rate(pairs, truth_path, model.thresholds.hit)
+        metrics=metrics,
+        breakdowns={
+            column: breakdown(labelled, truth, column, hit)
+            for column in BREAKDOWN_COLUMNS
+            if column in truth.columns
+        },
+        namesakes=namesake_rate(pairs, truth_path, hit),
+        blocking=blocking_stats(labelled, metrics.at_model.positives, prepared.travelers.height),
     )
-    target = run_dir or job.output.dir
+    target = out_dir or job.output.dir.with_name(job.output.dir.name + "-evaluation")
     target.mkdir(parents=True, exist_ok=True)
     (target / "evaluation.json").write_text(json.dumps(report.to_json(), indent=2) + "\n")
-    return report
+    (target / "evaluation.html").write_text(
+        render_evaluation(report, model.version, str(truth_path), model.thresholds)
+    )
+    return report, target

@@ -31,6 +31,7 @@ from pipeline.match.engine import build_engine
 from pipeline.match.model import Model, load_model
 from pipeline.match.score import score
 from pipeline.output import OutputTables, publish_outputs
+from pipeline.safeguards.audit import append_audit, default_audit_path
 from pipeline.schema import MATCH_COLUMNS, SCREENING_COLUMNS, InputKind
 from pipeline.standardize import standardize
 
@@ -206,4 +207,15 @@ def run_link(job: JobConfig, progress: Progress | None = None) -> RunResult:
         publish_outputs(
             job.output.dir, OutputTables(matches, screening, quarantine, warnings), run_info
         )
+    append_audit(
+        default_audit_path(),
+        command="link",
+        purpose=job.purpose,
+        inputs={info["path"]: info["sha256"] for info in run_info["inputs"].values()},
+        model_version=model.version,
+        counts={
+            **run_info["counts"],
+            **{f"screening_{k}": v for k, v in run_info["screening"].items()},
+        },
+    )
     return RunResult(job.output.dir, run_info, screening)

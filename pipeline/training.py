@@ -48,11 +48,6 @@ from pipeline.runner import PreparedInputs, Progress, SilentProgress, Timings, p
 CALIBRATION_FLOOR = 0.001  # raw probability of the lowest pairs used to fit calibration
 
 
-def _true_identity_pairs(truth: pl.DataFrame, identities: pl.DataFrame) -> int:
-    primary = identities.filter(pl.col("identity_kind") == "primary")
-    return truth.join(primary, left_on="record_id", right_on="source_id", how="inner").height
-
-
 def _card_markdown(card: dict[str, Any]) -> str:
     lines = [f"# Model card: {card['name']}", ""]
     for key in ("trained_at", "trained_by", "seed", "settings_hash", "feature_version"):
@@ -118,14 +113,13 @@ def train_model_version(
         raise InputError(f"model version {version_dir} exists already; choose another --name")
     prepared = prepare_inputs(job, progress, timings)
     truth = read_truth(truth_path) if truth_path else None
-    n_true = _true_identity_pairs(truth, prepared.identities) if truth is not None else None
     with timings.measure("train", progress):
         settings = train(
             spec,
             prepared.travelers,
             prepared.identities,
             TrainingOptions(seed=seed),
-            n_true_pairs=n_true,
+            truth=truth,
         )
     metrics: dict[str, Any] = {}
     base = (

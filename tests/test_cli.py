@@ -9,7 +9,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-COMMANDS = ("demo", "generate", "validate", "link", "train", "evaluate")
+COMMANDS = (
+    "demo",
+    "generate",
+    "validate",
+    "link",
+    "train",
+    "evaluate",
+    "exchange",
+    "ingest-partner",
+    "purge",
+    "ledger",
+    "audit",
+)
 
 
 def chrilink(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

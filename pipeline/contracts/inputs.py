@@ -95,15 +95,11 @@ def _complete(df: pl.DataFrame, kind: InputKind, source: str) -> pl.DataFrame:
 def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
     """A pandas copy for GX; lists become tuples so GX can fingerprint the batch by hashing
     (with arrays it falls back to pickling the whole frame, which is several times slower)."""
-    lists = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
-    pdf = frame.with_columns(pl.col(c).list.join("\x1f") for c in lists).to_pandas()
-    for column in lists:
-        pdf[column] = pdf[column].map(_split_tuple, na_action="ignore")
+    pdf = frame.to_pandas()
+    for column, dtype in frame.schema.items():
+        if isinstance(dtype, pl.List):
+            pdf[column] = pdf[column].map(tuple, na_action="ignore")
     return pdf
-
-
-def _split_tuple(text: str) -> tuple[str, ...]:
-    return tuple(text.split("\x1f"))
 
 
 def _raise_batch(findings: list[Finding], source: str) -> None:

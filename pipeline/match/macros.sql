@@ -42,3 +42,16 @@ CREATE OR REPLACE MACRO agreeing(tc_l, codes_l, tc_r, codes_r) AS
 CREATE OR REPLACE MACRO all_agree(tc_l, codes_l, tc_r, codes_r) AS
     least(len(tc_l), len(tc_r)) >= 2
     AND agreeing(tc_l, codes_l, tc_r, codes_r) = least(len(tc_l), len(tc_r));
+
+-- The weakest token of the shorter name against its best partner on the other side:
+-- "every token agrees" means this is high (a typo passes, a different given name fails).
+CREATE OR REPLACE MACRO name_sim_min_dir(a, b) AS
+    list_min(list_transform(a, lambda x: list_max(list_transform(b, lambda y: tok_sim(x, y)))));
+
+CREATE OR REPLACE MACRO name_sim_min(a, b) AS
+    CASE
+        WHEN a IS NULL OR b IS NULL OR len(a) = 0 OR len(b) = 0 THEN 0.0
+        WHEN len(a) < len(b) THEN name_sim_min_dir(a, b)
+        WHEN len(b) < len(a) THEN name_sim_min_dir(b, a)
+        ELSE greatest(name_sim_min_dir(a, b), name_sim_min_dir(b, a))
+    END;

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pipeline.errors import ModelError
 from pipeline.match.calibrate import CALIBRATION_FILE, Calibration, load_calibration
 from pipeline.match.prepare import MATCH_INPUT_COLUMNS
+from pipeline.match.settings import comparison_dict
 from pipeline.match.spec import ModelSpec, load_spec
 from pipeline.schema import FEATURE_VERSION
 
@@ -101,6 +102,23 @@ def check_features(spec: ModelSpec, settings: dict[str, Any], where: Path) -> No
         )
 
 
+def check_spec_matches(spec: ModelSpec, settings: dict[str, Any], where: Path) -> None:
+    """Refuse trained settings whose comparison levels differ from the spec beside them."""
+    trained = [
+        [lvl.get("sql_condition", "") for lvl in c.get("comparison_levels", [])]
+        for c in settings.get("comparisons", [])
+    ]
+    declared = [
+        [lvl["sql_condition"] for lvl in comparison_dict(c)["comparison_levels"]]
+        for c in spec.comparisons
+    ]
+    if trained != declared:
+        raise ModelError(
+            f"model {where}: {SPLINK_FILE} was trained from another {SPEC_FILE}; "
+            "retrain it with `chrilink train`"
+        )
+
+
 def load_thresholds(path: Path) -> Thresholds:
     try:
         return Thresholds.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
@@ -131,6 +149,7 @@ def load_model(path: Path) -> Model:
     spec = load_spec(path / SPEC_FILE)
     settings = _read_json(path / SPLINK_FILE)
     check_features(spec, settings, path)
+    check_spec_matches(spec, settings, path)
     card_path = path / CARD_FILE
     card = _read_json(card_path) if card_path.exists() else {}
     thresholds = load_thresholds(path / THRESHOLDS_FILE)

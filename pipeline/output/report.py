@@ -32,3 +32,20 @@ def render_report(matches: pl.DataFrame, run_info: dict[str, Any]) -> str:
         total=hits.height,
         prior_weight=_prior_weight(run_info),
     )
+
+
+def render_evaluation(report: Any, model_version: str, truth: str, thresholds: Any) -> str:
+    """Offline HTML of an evaluation: headline, PR curve (inline SVG), breakdowns."""
+    curve = report.metrics.curve
+    step = max(curve.height // 400, 1)
+    return _ENV.get_template("evaluation.html.j2").render(
+        model_version=model_version,
+        truth=truth,
+        hit=thresholds.hit,
+        review=thresholds.review,
+        headline=report.summary(),
+        curve=curve.gather_every(step).to_dicts(),
+        breakdowns={k: v for k, v in report.breakdowns.items() if v},
+        namesakes=report.namesakes,
+        blocking=report.blocking,
+    )

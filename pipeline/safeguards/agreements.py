@@ -128,7 +128,9 @@ def load_agreements(partners_dir: Path) -> dict[str, PartnerAgreement]:
     """Every agreement in ``partners_dir``, by partner code."""
     if not partners_dir.is_dir():
         raise AgreementError(f"partners directory not found: {partners_dir}")
-    return {p.stem: load_agreement(partners_dir, p.stem) for p in sorted(partners_dir.glob("*.toml"))}
+    return {
+        p.stem: load_agreement(partners_dir, p.stem) for p in sorted(partners_dir.glob("*.toml"))
+    }
 
 
 def require_in_force(agreement: PartnerAgreement, partner: str, on: date) -> None:
@@ -158,9 +160,10 @@ def require_fields(agreement: PartnerAgreement, partner: str, fields: tuple[str,
     """Refuse fields the agreement does not allow to be disclosed."""
     refused = [f for f in fields if f not in agreement.disclosable_fields]
     if refused:
+        allowed = ", ".join(agreement.disclosable_fields)
         raise SafeguardError(
             f"field(s) {', '.join(refused)} may not be disclosed to partner {partner} under "
-            f"agreement {agreement.agreement_id}; allowed: {', '.join(agreement.disclosable_fields)}"
+            f"agreement {agreement.agreement_id}; allowed: {allowed}"
         )
     if not fields:
         raise SafeguardError("no fields requested; name at least one allowed field")

@@ -192,4 +192,5 @@ def verify_audit(log_path: Path) -> AuditReport:
     head_problem = _check_head(log_path, len(lines), prev_hash)
     if head_problem is not None:
         return AuditReport(False, len(lines), len(lines) + 1, head_problem, prev_hash)
-    return AuditReport(True, len(lines), None, f"{len(lines)} entries, chain intact", prev_hash)
+    noun = "entry" if len(lines) == 1 else "entries"
+    return AuditReport(True, len(lines), None, f"{len(lines)} {noun}, chain intact", prev_hash)

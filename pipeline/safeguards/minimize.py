@@ -76,10 +76,9 @@ def minimize(
     allowed = felonies
     if us_persons == "exclude":
         allowed = felonies.filter(_normalized("us_person").is_in(NOT_US_PERSON).fill_null(False))
-    table = _pseudonymized(allowed.select(fields), key)
-    order = [c for c in ID_FIELDS if c in table.columns]
+    table = _pseudonymized(allowed, key).sort("record_id", "traveler_id").select(fields)
     return Minimized(
-        frame=table.sort(order) if order else table,
+        frame=table,
         hits=joined.height,
         not_felony=joined.height - felonies.height,
         us_persons_excluded=felonies.height - allowed.height,

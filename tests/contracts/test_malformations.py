@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.contracts import ContractOutcome, check_input
@@ -337,6 +339,12 @@ def _parquet(tmp: Path) -> Path:
     return tmp / "m.parquet"
 
 
+def _parquet_repeated(tmp: Path) -> Path:
+    table = pa.table([["1"], ["A"], ["B"]], names=["traveler_id", "surname", "surname"])
+    pq.write_table(table, tmp / "m.parquet")
+    return tmp / "m.parquet"
+
+
 HEADER = ",".join(good_manifest(0)) + "\n"
 MANY_BAD = [{**good_manifest(i), "traveler_id": ""} for i in range(3)] + [good_manifest(9)]
 
@@ -376,6 +384,16 @@ FILE_CASES: list[dict[str, Any]] = [
     {
         "d": "repeated contract column",
         "build": _bytes("m.csv", b"traveler_id,surname,surname\n1,A,B\n"),
+        "expect": ("reject", InputError, "'surname' appears more than once"),
+    },
+    {
+        "d": "repeated column in Parquet",
+        "build": _parquet_repeated,
+        "expect": ("reject", InputError, "'surname' appears more than once"),
+    },
+    {
+        "d": "repeated key in a JSON object",
+        "build": _bytes("m.jsonl", b'{"traveler_id": "1", "surname": "A", "surname": "B"}\n'),
         "expect": ("reject", InputError, "'surname' appears more than once"),
     },
     {
