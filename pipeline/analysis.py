@@ -423,24 +423,8 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(staging, path)
 
 
-def _history_markdown(thresholds: Thresholds) -> str:
-    lines = [
-        "",
-        "## Threshold history",
-        "",
-        "Metrics above were measured at the training thresholds; later changes:",
-        "",
-        "| when | who | hit | review | why |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for change in thresholds.history:
-        why = change.why.replace("|", "/").replace("\n", " ")
-        lines.append(f"| {change.when} | {change.who} | {change.hit} | {change.review} | {why} |")
-    return "\n".join(lines) + "\n"
-
-
 def _update_card(model_dir: Path, thresholds: Thresholds) -> None:
-    from pipeline.training import write_card
+    from pipeline.training import history_markdown, write_card
 
     card_path = model_dir / CARD_FILE
     card: dict[str, Any] = (
@@ -452,12 +436,16 @@ def _update_card(model_dir: Path, thresholds: Thresholds) -> None:
         write_card(model_dir, card)
     except KeyError:  # a card without training facts: keep the JSON, write a short card
         card_path.write_text(json.dumps(card, indent=2, sort_keys=True) + "\n")
-        (model_dir / CARD_MD).write_text(
-            f"# Model card: {model_dir.name}\n\n## Thresholds\n\n"
-            f"- hit: {thresholds.hit}\n- review: {thresholds.review}\n"
-        )
-    with (model_dir / CARD_MD).open("a", encoding="utf-8") as handle:
-        handle.write(_history_markdown(thresholds))
+        short = [
+            f"# Model card: {model_dir.name}",
+            "",
+            "## Thresholds",
+            "",
+            f"- hit: {thresholds.hit}",
+            f"- review: {thresholds.review}",
+        ]
+        history = history_markdown(card["threshold_history"])
+        (model_dir / CARD_MD).write_text("\n".join(short + history) + "\n")
 
 
 def write_thresholds(

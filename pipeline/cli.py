@@ -187,6 +187,8 @@ def validate(
     if report is not None:
         write_validation_html(result, report)
         out.print(f"report: {report}")
+    if result.rejected:
+        raise InputError("an input was rejected as a whole; see the table above")
 
 
 @app.command()

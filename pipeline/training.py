@@ -72,7 +72,28 @@ def _card_markdown(card: dict[str, Any]) -> str:
         lines.append("No labels were given; no metrics.")
     for key, value in metrics.items():
         lines.append(f"- {key}: {value}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + history_markdown(card.get("threshold_history") or [])) + "\n"
+
+
+def history_markdown(history: list[dict[str, Any]]) -> list[str]:
+    """The threshold changes recorded after training, as a Markdown table."""
+    if not history:
+        return []
+    lines = [
+        "",
+        "## Threshold history",
+        "",
+        "Metrics above were measured at the training thresholds; later changes:",
+        "",
+        "| when | who | hit | review | why |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for change in history:
+        why = str(change["why"]).replace("|", "/").replace("\n", " ")
+        lines.append(
+            f"| {change['when']} | {change['who']} | {change['hit']} | {change['review']} | {why} |"
+        )
+    return lines
 
 
 def write_card(version_dir: Path, card: dict[str, Any]) -> None:

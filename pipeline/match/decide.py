@@ -62,6 +62,20 @@ def _reason(explanation: pl.Expr) -> pl.Expr:
     return top.list.join("; ")
 
 
+def _rejected_id(row_id: pl.Expr, row_number: pl.Expr, screened: pl.DataFrame) -> pl.Expr:
+    """The traveler id of a rejected row, made unique: ``row:N`` without an id, and
+    ``ID#row:N`` when the id is duplicated or also belongs to a screened row."""
+    positional = pl.concat_str(pl.lit("row:"), row_number.cast(pl.String))
+    clash = row_id.is_duplicated() | row_id.is_in(screened["traveler_id"].implode())
+    return (
+        pl.when(row_id.is_null())
+        .then(positional)
+        .when(clash)
+        .then(pl.concat_str(row_id, pl.lit("#"), positional))
+        .otherwise(row_id)
+    )
+
+
 def screen(
     traveler_ids: pl.Series,
     rejected: pl.DataFrame,
@@ -90,10 +104,10 @@ def screen(
             reason=pl.col("reason").fill_null("no candidate at or above the review threshold"),
         )
     )
-    rejected_rows = rejected.select(
-        pl.coalesce(
-            pl.col("traveler_id"), pl.concat_str(pl.lit("row:"), pl.col("row_number"))
-        ).alias("traveler_id"),
+    rejected_rows = rejected.with_columns(
+        traveler_id=_rejected_id(pl.col("traveler_id"), pl.col("row_number"), screened)
+    ).select(
+        "traveler_id",
         pl.lit("rejected").alias("status"),
         pl.lit(None, dtype=pl.String).alias("best_record_id"),
         pl.lit(None, dtype=pl.Float64).alias("best_match_probability"),

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pipeline.errors import ModelError
 from pipeline.match.calibrate import CALIBRATION_FILE, Calibration, load_calibration
 from pipeline.match.prepare import MATCH_INPUT_COLUMNS
-from pipeline.match.settings import comparison_dict
+from pipeline.match.settings import blocking_rule_dicts, comparison_dict
 from pipeline.match.spec import ModelSpec, load_spec
 from pipeline.schema import FEATURE_VERSION
 
@@ -152,6 +152,8 @@ def load_model(path: Path) -> Model:
     check_spec_matches(spec, settings, path)
     card_path = path / CARD_FILE
     card = _read_json(card_path) if card_path.exists() else {}
+    # Blocking decides which pairs are scored, not how: it always comes from the spec.
+    settings["blocking_rules_to_generate_predictions"] = blocking_rule_dicts(spec)
     thresholds = load_thresholds(path / THRESHOLDS_FILE)
     return Model(path, spec, settings, thresholds, card, load_calibration(path / CALIBRATION_FILE))
 

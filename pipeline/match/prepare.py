@@ -10,7 +10,14 @@ import polars as pl
 
 from pipeline.schema import FEATURE_COLUMNS
 
-MATCH_INPUT_COLUMNS = (*FEATURE_COLUMNS, "name_codes", "dob_full", "dob_months", "dob_years")
+MATCH_INPUT_COLUMNS = (
+    *FEATURE_COLUMNS,
+    "name_codes",
+    "name_initials",
+    "dob_full",
+    "dob_months",
+    "dob_years",
+)
 
 
 def _readings_of_length(n: int) -> pl.Expr:
@@ -27,7 +34,8 @@ def _prefixes(n: int) -> pl.Expr:
 
 
 def prepare_for_matching(features: pl.DataFrame) -> pl.DataFrame:
-    """Add ``name_codes`` (all token codes), ``dob_full``, ``dob_months`` and ``dob_years``.
+    """Add ``name_codes`` (all token codes), ``name_initials`` (first letters of the name
+    keys), ``dob_full``, ``dob_months`` and ``dob_years``.
 
     Empty lists stay empty, never null.
     """
@@ -37,6 +45,7 @@ def prepare_for_matching(features: pl.DataFrame) -> pl.DataFrame:
         features.with_columns([pl.col(c).fill_null(empty) for c in lists])
         .with_columns(
             name_codes=pl.col("name_token_codes").list.eval(pl.element().explode()).list.unique(),
+            name_initials=pl.col("name_keys").list.eval(pl.element().str.slice(0, 1)).list.unique(),
             dob_full=_readings_of_length(10).list.unique().list.sort(),
             dob_months=_prefixes(7),
             dob_years=_prefixes(4),

@@ -70,3 +70,18 @@ def test_screening_has_one_row_per_traveler_including_rejected() -> None:
     assert status == {"t1": "hit", "t2": "clear", "row:7": "rejected", "t9": "rejected"}
     assert out.filter(pl.col("traveler_id") == "t1")["best_record_id"].item() == "r1"
     assert out.filter(pl.col("traveler_id") == "t2")["n_candidates"].item() == 0
+
+
+def test_rejected_rows_with_missing_or_duplicated_ids_get_unique_ids() -> None:
+    matches = decide(fold_identities(pairs([("t1", "r1~0", 0.95, 5.0)]), IDENTITIES), TH)
+    rejected = pl.DataFrame(
+        {
+            "traveler_id": [None, "d", "d", "t1"],
+            "row_number": [3, 4, 5, 6],
+            "reason": ["no id", "duplicate id", "duplicate id", "duplicate id"],
+        },
+        schema={"traveler_id": pl.String, "row_number": pl.Int64, "reason": pl.String},
+    )
+    out = screen(pl.Series(["t1"]), rejected, matches)
+    assert out["traveler_id"].to_list() == ["t1", "row:3", "d#row:4", "d#row:5", "t1#row:6"]
+    assert out["traveler_id"].n_unique() == out.height

@@ -109,11 +109,16 @@ def test_moving_the_hit_slider_shows_the_api_metrics(
         host = driver.find_elements(By.CSS_SELECTOR, "marimo-slider")[0]
         slider = host.shadow_root.find_element(By.CSS_SELECTOR, "[role=slider]")
         slider.click()
-        for _ in range(3):
-            slider.send_keys(Keys.ARROW_LEFT)
-        shown_hit = _wait_text(driver, "metric-hit", differs_from=before_hit)
-        time.sleep(1.0)  # let the dependent cells settle
-        shown = (_wait_text(driver, "metric-precision"), _wait_text(driver, "metric-recall"))
+        shown_hit, shown = before_hit, before
+        for _ in range(20):  # step down until the metrics on the page change
+            for _ in range(5):
+                slider.send_keys(Keys.ARROW_LEFT)
+            shown_hit = _wait_text(driver, "metric-hit", differs_from=shown_hit)
+            time.sleep(1.0)  # let the dependent cells settle
+            shown = (_wait_text(driver, "metric-precision"), _wait_text(driver, "metric-recall"))
+            if shown != before:
+                break
+        shown_hit = _wait_text(driver, "metric-hit")
         review = float(_wait_text(driver, "metric-review"))
     finally:
         driver.quit()
@@ -121,7 +126,8 @@ def test_moving_the_hit_slider_shows_the_api_metrics(
     run_dir = sample_root / "run"
     scored = score_for_analysis(job_from_run(run_dir), sample_root / "world" / "truth.parquet")
     hit = float(shown_hit)
-    assert hit == pytest.approx(float(before_hit) - 0.015, abs=1e-9)
+    # The page is read back: the threshold it shows and the metrics it shows at it.
+    assert hit < float(before_hit)
     expected = threshold_metrics(scored, hit, review)
     assert shown == (f"{expected['precision']:.4f}", f"{expected['recall']:.4f}")
     assert shown != before
