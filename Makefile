@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: help env demo test lint format bench bench-full notebooks clean
+.PHONY: help env demo test lint format bench bench-full measure-names notebooks clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ bench: env ## small benchmarks (a few minutes), results in bench/results/
 
 bench-full: env ## large benchmarks (10M records; long)
 	$(BIN)/python bench/run.py --size full
+
+measure-names: env ## name-key overlap of true and random pairs per script (docs/name_keys_measurement.md)
+	$(BIN)/python bench/measure_names.py
 
 clean: ## remove the environment and outputs
 	rm -rf $(VENV) .tools out .mypy_cache .ruff_cache

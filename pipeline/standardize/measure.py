@@ -2,9 +2,11 @@
 
 :func:`name_key_overlap` takes standardized features of both sides and the
 true (traveler_id, record_id) pairs. For true pairs and for as many random
-non-pairs (fixed seed), per manifest-side script, it reports the share of
-pairs whose name keys intersect and quantiles of the best Jaccard
-similarity of the key sets over the record's identities.
+non-pairs (fixed seed), per script of the record's name (the manifest side is
+always Latin), it reports the share of pairs whose romanization keys intersect,
+the share whose per-token codes (key, skeleton, Metaphone, name-variant
+cluster) intersect, and quantiles of the best Jaccard similarity of the key
+sets over the record's identities.
 """
 
 from __future__ import annotations
@@ -23,22 +25,31 @@ def _random_pairs(truth: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _scored(pairs: pl.DataFrame, manifests: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    codes = pl.col("name_token_codes").list.eval(pl.element().explode())
     left = manifests.select(
         pl.col("unique_id").alias("traveler_id"),
-        pl.col("name_script"),
         pl.col("name_keys").alias("_l"),
+        codes.alias("_lc"),
     )
-    right = records.select(pl.col("source_id").alias("record_id"), pl.col("name_keys").alias("_r"))
-    joined = pairs.join(left, on="traveler_id").join(right, on="record_id")
+    script = records.filter(pl.col("identity_kind") == "primary").select(
+        pl.col("source_id").alias("record_id"), "name_script"
+    )
+    right = records.select(
+        pl.col("source_id").alias("record_id"), pl.col("name_keys").alias("_r"), codes.alias("_rc")
+    )
+    joined = (
+        pairs.join(left, on="traveler_id").join(right, on="record_id").join(script, on="record_id")
+    )
     inter = pl.col("_l").list.set_intersection("_r").list.len()
     union = pl.col("_l").list.set_union("_r").list.len()
     return (
         joined.with_columns(
             pl.when(union > 0).then(inter / union).otherwise(0.0).alias("_sim"),
             (inter > 0).alias("_hit"),
+            (pl.col("_lc").list.set_intersection("_rc").list.len() > 0).alias("_code_hit"),
         )
         .group_by("traveler_id", "record_id", "name_script")
-        .agg(pl.col("_sim").max(), pl.col("_hit").any())
+        .agg(pl.col("_sim").max(), pl.col("_hit").any(), pl.col("_code_hit").any())
     )
 
 
@@ -46,7 +57,12 @@ def _summary(scored: pl.DataFrame, kind: str) -> pl.DataFrame:
     quantiles = [pl.col("_sim").quantile(q).alias(f"similarity_q{int(q * 100)}") for q in QUANTILES]
     return (
         scored.group_by(pl.col("name_script").fill_null("None"))
-        .agg(pl.len().alias("pairs"), pl.col("_hit").mean().alias("share_key_overlap"), *quantiles)
+        .agg(
+            pl.len().alias("pairs"),
+            pl.col("_hit").mean().alias("share_key_overlap"),
+            pl.col("_code_hit").mean().alias("share_code_overlap"),
+            *quantiles,
+        )
         .with_columns(pl.lit(kind).alias("pair_kind"))
         .sort("name_script")
     )
@@ -61,7 +77,7 @@ def name_key_overlap(
     random_scores = _scored(
         _random_pairs(truth, records_features), manifests_features, records_features
     )
-    columns = ["pair_kind", "name_script", "pairs", "share_key_overlap"]
+    columns = ["pair_kind", "name_script", "pairs", "share_key_overlap", "share_code_overlap"]
     columns += [f"similarity_q{int(q * 100)}" for q in QUANTILES]
     return pl.concat([_summary(true_scores, "true"), _summary(random_scores, "random")]).select(
         columns
