@@ -104,19 +104,6 @@ def record_name(
     return NameFields(surname, given, full, tuple(labels))
 
 
-def alias_names(
-    origin: Origin, identity: Identity, count: int, rng: np.random.Generator
-) -> list[str]:
-    """Other spellings of the same person (other schemes; a maiden surname for women)."""
-    schemes = ["native", origin.passport, *origin.alternates]
-    out: list[str] = []
-    for _ in range(count):
-        scheme = schemes[int(rng.integers(0, len(schemes)))]
-        parts = spelling(identity, scheme)
-        out.append(_full(origin, scheme, parts.surname, parts.given))
-    return out
-
-
 def manifest_name(
     origin: Origin, identity: Identity, style: str
 ) -> tuple[str | None, str | None, str | None]:

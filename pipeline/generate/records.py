@@ -212,7 +212,7 @@ def country_column(
 def sex_values(
     sex: IntArray, variant: IntArray, use: BoolArray, null: BoolArray | None
 ) -> pa.Array:
-    """``M``/``F``, or one of the other spellings where ``use`` (see ``render.sex_column``)."""
+    """``M``/``F``, or one of the other spellings where ``use`` ."""
     width = len(SEX_CODES[0])
     column = np.where(use, 1 + variant % (width - 1), 0)
     return take(strings([v for row in SEX_CODES for v in row]), sex * width + column, null)

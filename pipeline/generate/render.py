@@ -31,33 +31,9 @@ def country_names(codes: list[str], style: str) -> StrArray:
     return np.array([c.apolitical_name for c in found], dtype=object)
 
 
-def render_country(
-    country: IntArray, style: IntArray, styles: list[str], codes: list[str]
-) -> StrArray:
-    """Country column: each row's country in its drawn style."""
-    out = np.empty(len(country), dtype=object)
-    for index, name in enumerate(styles):
-        mask = style == index
-        out[mask] = country_names(codes, name)[country[mask]]
-    return out
-
-
 @cache
 def cities(locale: str, seed: int, n: int) -> tuple[str, ...]:
     """``n`` city names of ``locale`` from faker's address provider."""
     fake = Faker(locale)
     fake.seed_instance(seed)
     return tuple(str(fake.city()) for _ in range(n))
-
-
-def sex_column(sex: IntArray, variant: IntArray, use_variant: npt.NDArray[np.bool_]) -> StrArray:
-    """``M``/``F``, or one of the other spellings where ``use_variant``."""
-    table = np.array(SEX_CODES, dtype=object)
-    column = np.where(use_variant, 1 + variant % (len(SEX_CODES[0]) - 1), 0)
-    out: StrArray = table[sex, column]
-    return out
-
-
-def doc_numbers(letter: IntArray, number: IntArray) -> list[str]:
-    """Passport numbers: a letter and eight digits."""
-    return [f"{chr(65 + int(a))}{int(b):08d}" for a, b in zip(letter, number, strict=True)]
