@@ -4,4 +4,4 @@
 NOTEBOOKS_OUT ?= out/notebooks
 
 notebooks: env ## run the analyst notebooks headless on a small world, export HTML (out/notebooks/)
-	$(BIN)/python notebooks/export.py --out $(NOTEBOOKS_OUT) -- --root $(NOTEBOOKS_OUT)
+	$(BIN)/python notebooks/export.py --out $(abspath $(NOTEBOOKS_OUT)) -- --root $(abspath $(NOTEBOOKS_OUT))
