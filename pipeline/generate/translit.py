@@ -178,7 +178,12 @@ def romanize(text: str, scheme: str, surname: bool = False) -> str:
     """Spell one native name part (``surname`` selects surname-specific tables)."""
     if not text:
         return ""
-    return tidy(_scheme_function(scheme, surname)(text))
+    spelled = _scheme_function(scheme, surname)(text)
+    if scheme.startswith(("icu:", "icu_ascii:")) and not any(c.isspace() for c in text):
+        # ICU breaks scripts written without spaces (Thai) into syllables; a name part
+        # that is one word natively is one word on a passport too.
+        spelled = spelled.replace(" ", "")
+    return tidy(spelled)
 
 
 def mrz_name(text: str) -> str:
