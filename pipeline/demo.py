@@ -39,7 +39,8 @@ def run_demo(
     world, run_dir = out_dir / "world", out_dir / "run"
     with progress.stage(f"generate world ({n_records:,} records, {n_travelers:,} travelers)"):
         generate_world(world, n_records=n_records, n_travelers=n_travelers, seed=seed)
-    console.print(describe_world(world).to_table())
+    console.print(describe_world(world).brief().to_table())
+    console.print(f"(all counts: chrilink generate --describe {world})")
     job_path = out_dir / "job.toml"
     job_path.write_text(demo_job_toml(world.resolve(), run_dir.resolve(), DEFAULT_MODEL))
     job = job_from_dict(

@@ -25,6 +25,11 @@ class WorldDescription:
     n_true_pairs: int
     sections: dict[str, list[tuple[str, int]]]
 
+    def brief(self, sections: tuple[str, ...] = ("records: script",)) -> WorldDescription:
+        """The same description limited to a few sections (the demo prints this)."""
+        kept = {name: rows for name, rows in self.sections.items() if name in sections}
+        return WorldDescription(self.n_records, self.n_travelers, self.n_true_pairs, kept)
+
     def to_table(self) -> Table:
         """One rich table: section, value, count, share of the section's rows."""
         table = Table(title=f"{self.n_records} records, {self.n_travelers} travelers, "

@@ -93,12 +93,20 @@ def _digit_calendar(text: str) -> str | None:
     return None
 
 
+@cache
+def _marker_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Compiled markers standing as their own word, in :func:`_markers` order."""
+    return tuple(
+        (re.compile(r"(?<![A-Z])" + re.escape(marker) + r"(?![A-Z])"), name)
+        for marker, name in _markers()
+    )
+
+
 def _strip_marker(text: str) -> tuple[str, str | None]:
     """Remove a calendar marker standing as its own word; return text and calendar."""
-    for marker, name in _markers():
-        pattern = r"(?<![A-Z])" + re.escape(marker) + r"(?![A-Z])"
-        if re.search(pattern, text):
-            return re.sub(pattern, " ", text, count=1), name
+    for pattern, name in _marker_patterns():
+        if pattern.search(text):
+            return pattern.sub(" ", text, count=1), name
     return text, None
 
 

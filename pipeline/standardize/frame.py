@@ -6,7 +6,10 @@ Order of steps in :func:`standardize`:
    name (``~0``) and one per alias (``~1``, ``~2`` ...), aliases read as
    full names.
 2. Names: features computed once per distinct (surname, given_names,
-   full_name) triple (:func:`.names.name_features`), then joined back.
+   full_name) triple, with the values of :func:`.names.name_features` but
+   token-level work shared and columns built as Arrow arrays
+   (:mod:`.batch`); above ``_PARALLEL_MIN_NAMES`` distinct names, slices
+   run in child interpreters too. Gathered back by distinct-name index.
 3. Dates: every distinct date string parsed once (:func:`.dates.parse_date`);
    ``dob_readings`` unites the readings of ``date_of_birth`` and, for
    records, of every ``alternate_dobs`` entry; the other ``dob_*`` columns
@@ -20,15 +23,23 @@ applies the same code to both kinds.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import subprocess
+import sys
+import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from pipeline.errors import InternalError
 from pipeline.schema import FEATURE_COLUMNS, ID_FIELD, InputKind
+from pipeline.standardize.batch import name_feature_frame
 from pipeline.standardize.dates import parse_date
 from pipeline.standardize.fields import ocr_pairs, standardize_country, standardize_sex
-from pipeline.standardize.names import name_features
 
 _NAME_FIELDS = ("surname", "given_names", "full_name")
 _STR_LIST = pl.List(pl.Utf8)
@@ -80,45 +91,90 @@ def _identities(base: pl.DataFrame, kind: InputKind) -> pl.DataFrame:
     return pl.concat([primary, aliases.select(primary.columns)], how="vertical")
 
 
-def _as_lists(value: Any) -> Any:
-    return [_as_lists(v) for v in value] if isinstance(value, tuple) else value
+def _name_slice(names: pl.DataFrame) -> pl.DataFrame:
+    """Name features of one slice of distinct names (also the worker entry point)."""
+    return name_feature_frame(names.iter_rows())
+
+
+def _workers(n_names: int) -> int:
+    """Processes for the name features: one unless there are many names and spare cores."""
+    if n_names < _PARALLEL_MIN_NAMES:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), _MAX_WORKERS))
+
+
+def _ipc(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer)
+    return buffer.getvalue()
+
+
+class _Worker:
+    """Name features of one slice in a child interpreter (``python -m ..._worker``)."""
+
+    def __init__(self, names: pl.DataFrame) -> None:
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.standardize._worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        self._writer = threading.Thread(target=self._send, args=(_ipc(names),), daemon=True)
+        self._writer.start()
+
+    def _send(self, data: bytes) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        with contextlib.suppress(BrokenPipeError), stdin:
+            stdin.write(data)
+
+    def stop(self) -> None:
+        """End the child if it is still running (after an error elsewhere)."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+    def result(self) -> pl.DataFrame:
+        stdout = self._proc.stdout
+        assert stdout is not None
+        data = stdout.read()
+        self._writer.join()
+        if self._proc.wait() != 0:
+            raise InternalError("standardize: a name-feature worker process failed")
+        return pl.read_ipc(io.BytesIO(data))
 
 
 def _name_table(names: pl.DataFrame) -> pl.DataFrame:
-    rows: dict[str, list[Any]] = {c: [] for c in _NAME_OUT}
-    for surname, given, full in names.iter_rows():
-        f = name_features(surname, given, full)
-        values = (
-            f.script,
-            f.tokens,
-            f.keys,
-            f.joined,
-            f.token_codes,
-            f.skeletons,
-            f.phonetic,
-            f.kb,
-        )
-        for column, value in zip(
-            _NAME_OUT, (*values, f.sorted_keys, f.surname_key, f.given_key), strict=True
-        ):
-            rows[column].append(_as_lists(value))
-    return pl.concat([names, pl.DataFrame(rows, schema=_NAME_SCHEMA)], how="horizontal")
+    """Name features of distinct names (:mod:`.batch`), side by side with the names.
+
+    Many names are split into contiguous slices: this process computes the first while
+    child interpreters compute the rest; slices are put back in order, so the result
+    does not depend on the number of processes.
+    """
+    workers = _workers(names.height)
+    if workers == 1:
+        return pl.concat([names, _name_slice(names)], how="horizontal")
+    # This process starts warm, so it takes the start-up cost of a child in extra names.
+    head = min(names.height, -(-names.height // workers) + _STARTUP_NAMES)
+    size = max(1, -(-(names.height - head) // (workers - 1)))
+    slices = [names.head(head)]
+    slices += [names.slice(start, size) for start in range(head, names.height, size)]
+    children = [_Worker(part) for part in slices[1:]]
+    try:
+        parts = [_name_slice(slices[0]), *(child.result() for child in children)]
+    finally:
+        for child in children:
+            child.stop()
+    return pl.concat([names, pl.concat(parts, how="vertical")], how="horizontal")
 
 
-_NAME_SCHEMA: dict[str, pl.DataType] = {
-    "name_script": pl.Utf8(),
-    "name_tokens": _STR_LIST,
-    "name_keys": _STR_LIST,
-    "name_joined": _STR_LIST,
-    "name_token_codes": pl.List(_STR_LIST),
-    "name_skeletons": _STR_LIST,
-    "name_phonetic": _STR_LIST,
-    "name_kb": _STR_LIST,
-    "name_sorted": pl.Utf8(),
-    "surname_key": pl.Utf8(),
-    "given_key": pl.Utf8(),
-}
-_NAME_OUT = tuple(_NAME_SCHEMA)
+_PARALLEL_MIN_NAMES = 150_000
+_MAX_WORKERS = 4
+_STARTUP_NAMES = 30_000
+
 
 _DATE_SCHEMA: dict[str, pl.DataType] = {
     "_date": pl.Utf8(),
@@ -146,9 +202,14 @@ def _date_table(values: list[str], reference_year: int) -> pl.DataFrame:
 
 
 def _with_names(ids: pl.DataFrame) -> pl.DataFrame:
+    """Name features gathered by distinct-name index (cheaper than joining wide lists)."""
     fields = list(_NAME_FIELDS)
-    table = _name_table(ids.select(fields).unique())
-    return ids.join(table, on=fields, how="left", nulls_equal=True)
+    names = ids.select(fields).unique(maintain_order=True).with_row_index("_name")
+    index = ids.select(fields).join(
+        names, on=fields, how="left", nulls_equal=True, maintain_order="left"
+    )["_name"]
+    table = _name_table(names.drop("_name")).drop(fields)
+    return ids.hstack(table.select(pl.all().gather(index)).get_columns())
 
 
 def _with_dates(ids: pl.DataFrame, reference_year: int) -> pl.DataFrame:
