@@ -8,7 +8,6 @@ contract succeeds.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import importlib.metadata as metadata
 import platform
 import time
@@ -25,6 +24,7 @@ import polars as pl
 from pipeline import __version__
 from pipeline.config import JobConfig
 from pipeline.contracts import ContractOutcome, check_input, check_output
+from pipeline.hashing import sha256_file
 from pipeline.ingest import read_input
 from pipeline.match.decide import decide, fold_identities, screen
 from pipeline.match.engine import build_engine
@@ -66,14 +66,6 @@ class RunResult:
     screening: pl.DataFrame
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _versions() -> dict[str, str]:
     out = {"chrilink": __version__, "python": platform.python_version()}
     for package in ("splink", "duckdb", "polars", "great-expectations"):
@@ -85,7 +77,7 @@ def _input_info(job: JobConfig, kind: InputKind, outcome: ContractOutcome) -> di
     rows_in = outcome.passed.height + outcome.quarantine.height
     return {
         "path": str(job.input(kind).path),
-        "sha256": sha256_of(job.input(kind).path),
+        "sha256": sha256_file(job.input(kind).path),
         "rows_in": rows_in,
         "rows_passed": outcome.passed.height,
         "rows_quarantined": outcome.quarantine.height,

@@ -25,6 +25,7 @@ from pipeline.evaluate import (
     label_pairs,
     read_truth,
 )
+from pipeline.hashing import sha256_file
 from pipeline.match.calibrate import CALIBRATION_FILE, Calibration, fit_calibration
 from pipeline.match.decide import fold_identities
 from pipeline.match.engine import build_engine
@@ -102,12 +103,10 @@ def write_card(version_dir: Path, card: dict[str, Any]) -> None:
 
 
 def _training_data(job: JobConfig, prepared: PreparedInputs) -> dict[str, Any]:
-    from pipeline.runner import sha256_of
-
     return {
         kind: {
             "path": str(job.input(kind).path),
-            "sha256": sha256_of(job.input(kind).path),
+            "sha256": sha256_file(job.input(kind).path),
             "rows": prepared.outcomes[kind].passed.height,
         }
         for kind in ("manifests", "records")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+
+from tests.cli import run_chrilink
 
 COMMANDS = (
     "demo",
@@ -24,25 +24,15 @@ COMMANDS = (
 )
 
 
-def chrilink(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from pipeline.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command: str) -> None:
-    result = chrilink(command, "--help")
+    result = run_chrilink(command, "--help")
     assert result.returncode == 0, result.stderr
     assert "Usage" in result.stdout
 
 
 def test_unknown_option_is_bad_usage() -> None:
-    result = chrilink("link", "--frobnicate")
+    result = run_chrilink("link", "--frobnicate")
     assert result.returncode == 2
 
 
@@ -110,7 +100,7 @@ def test_bad_inputs_give_one_line_and_exit_2(
     out = tmp_path / "out"
     job = tmp_path / "job.toml"
     job.write_text(make_job(manifests, records, out))  # type: ignore[operator]
-    result = chrilink("link", "--job", str(job), "--quiet")
+    result = run_chrilink("link", "--job", str(job), "--quiet")
     assert result.returncode == 2, (description, result.stderr)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, (description, result.stderr)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +10,7 @@ import pytest
 
 from pipeline.generate import generate_world
 from pipeline.schema import MATCH_COLUMNS, QUARANTINE_COLUMNS, SCREENING_COLUMNS
+from tests.cli import run_chrilink
 
 PLANTED_TRAVELERS = [
     # the convicted traveler: MRZ form of the Cyrillic record below
@@ -50,15 +49,6 @@ PLANTED_RECORD = {
 }
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from pipeline.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("world")
@@ -84,7 +74,7 @@ def run(world: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         f'[records]\npath = "{world / "records.parquet"}"\n'
         f'[output]\ndir = "{out}"\n'
     )
-    result = run_cli("link", "--job", str(job), "--quiet")
+    result = run_chrilink("link", "--job", str(job), "--quiet")
     assert result.returncode == 0, result.stderr
     return out
 

@@ -8,27 +8,16 @@ and every text file they write.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from pipeline.generate import generate_world
+from tests.cli import run_chrilink
 
 SURNAME, GIVEN, DOB, DOC = "QUIXOTRELLAN", "ZEBULONIA", "1962-09-17", "ZX9988776"
 PLANTED = (SURNAME, GIVEN, DOB, DOC, "17.09.1962", "Кихотреллан")
-
-
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from pipeline.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +83,11 @@ def test_no_planted_value_in_any_output_or_message(world: Path, tmp_path: Path) 
     good = job(world, out)
     bad = job(world, tmp_path / "bad", '[manifests.columns]\nsurname = "no_such_column"\n')
     results = [
-        run("validate", "--job", str(good), "--report", str(tmp_path / "validation.html"), env=env),
-        run("link", "--job", str(good), "--quiet", env=env),
-        run(
+        run_chrilink(
+            "validate", "--job", str(good), "--report", str(tmp_path / "validation.html"), env=env
+        ),
+        run_chrilink("link", "--job", str(good), "--quiet", env=env),
+        run_chrilink(
             "evaluate",
             "--job",
             str(good),
@@ -106,8 +97,8 @@ def test_no_planted_value_in_any_output_or_message(world: Path, tmp_path: Path) 
             str(tmp_path / "evaluation"),
             env=env,
         ),
-        run("link", "--job", str(bad), env=env),
-        run("audit", "verify", env=env),
+        run_chrilink("link", "--job", str(bad), env=env),
+        run_chrilink("audit", "verify", env=env),
     ]
     assert [r.returncode for r in results] == [0, 0, 0, 2, 0], [r.stderr for r in results]
     screening = pl.read_parquet(out / "screening.parquet")

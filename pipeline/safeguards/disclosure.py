@@ -21,6 +21,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.errors import InputError
+from pipeline.hashing import sha256_file
 from pipeline.ingest import read_input
 from pipeline.safeguards.agreements import (
     PartnerAgreement,
@@ -31,7 +32,6 @@ from pipeline.safeguards.agreements import (
 )
 from pipeline.safeguards.audit import append_audit, default_audit_path
 from pipeline.safeguards.errors import SafeguardError
-from pipeline.safeguards.hashing import sha256_file
 from pipeline.safeguards.ledger import append_ledger
 from pipeline.safeguards.minimize import Minimized, minimize
 from pipeline.safeguards.pseudonyms import new_key

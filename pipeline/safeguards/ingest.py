@@ -16,10 +16,10 @@ from pathlib import Path
 import polars as pl
 
 from pipeline.contracts import check_input
+from pipeline.hashing import sha256_file
 from pipeline.ingest import read_input
 from pipeline.safeguards.agreements import agreement_path, load_agreement, require_exchange
 from pipeline.safeguards.audit import append_audit, default_audit_path
-from pipeline.safeguards.hashing import sha256_file
 from pipeline.safeguards.ledger import append_ledger, default_ledger_path
 from pipeline.safeguards.purpose import require_purpose
 from pipeline.store import Provenance, RecordStore

@@ -1,8 +1,4 @@
-"""File hashes for the audit log and manifests.
-
-Same digest as ``pipeline.runner.sha256_of``; kept here because the runner imports
-the audit log, and importing the runner from this package would be circular.
-"""
+"""File hashes recorded in run.json, model cards, disclosures and the audit log."""
 
 from __future__ import annotations
 
@@ -11,6 +7,7 @@ from pathlib import Path
 
 
 def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
