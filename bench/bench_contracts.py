@@ -10,7 +10,7 @@ Usage: ``python bench/bench_contracts.py --size small|full``.
 
 Each task runs in its own process so its peak RSS is its own. About 2% of
 rows carry a bad optional value (warned) and 0.5% a missing id (quarantined).
-Writes ``bench/results/contracts.json``.
+Writes ``bench/results/contracts-<size>.json``.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pipeline.contracts import check_input
 from pipeline.ingest import iter_input, read_input
 from pipeline.schema import MANIFEST_FIELDS, RECORD_FIELDS, ROW_NUMBER
 
-RESULTS = Path(__file__).resolve().parent / "results" / "contracts.json"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SIZES = {"small": (100_000, 1_000_000), "full": (1_000_000, 10_000_000)}
 CHUNK_ROWS = 500_000
 SEED = 20260206
@@ -239,13 +239,15 @@ def main() -> None:
     runs.append(_records_run(n_records))
     for run in runs:
         print(json.dumps(run))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     report = {
         "size": args.size,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "runs": runs,
     }
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    (RESULTS_DIR / f"contracts-{args.size}.json").write_text(
+        json.dumps(report, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Usage: ``python bench/bench_standardize.py --size small|full`` (100k or 1M conviction
 records from ``chrilink generate``, seed 5, so names repeat as the generator's real
-name frequencies make them). Writes ``bench/results/standardize.json`` with rows,
+name frequencies make them). Writes ``bench/results/standardize-<size>.json`` with rows,
 identities (aliases included), distinct names, seconds and peak RSS.
 """
 
@@ -22,7 +22,7 @@ from pipeline.generate import generate_world
 from pipeline.standardize import standardize
 
 SIZES = {"small": 100_000, "full": 1_000_000}
-RESULTS = Path(__file__).resolve().parent / "results" / "standardize.json"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def main() -> None:
@@ -50,8 +50,8 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_average_at_start": round(os.getloadavg()[0], 2),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / f"standardize-{args.size}.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
 
 
