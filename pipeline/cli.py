@@ -175,7 +175,13 @@ def validate(
     from pipeline.contracts import validate_inputs, write_validation_html
 
     config = _job(
-        job, manifests, records, Path("unused-output") if job is None else None, None, None
+        # validate writes no run outputs; the shortcut's job needs an output dir all the same
+        job,
+        manifests,
+        records,
+        Path("unused-output") if job is None else None,
+        None,
+        None,
     )
     result = validate_inputs(config)
     table = Table(title="input contracts", title_justify="left")

@@ -243,9 +243,7 @@ def evaluate_job(
     Writes ``evaluation.json`` and an offline ``evaluation.html`` to ``out_dir``
     (default: the job's output directory with ``-evaluation`` appended).
     """
-    from pipeline.match.decide import fold_identities
-    from pipeline.match.engine import build_engine
-    from pipeline.match.score import score
+    from pipeline.match.score import score_records
     from pipeline.output.report import render_evaluation
     from pipeline.runner import SilentProgress, Timings, prepare_inputs
 
@@ -255,11 +253,14 @@ def evaluate_job(
     truth = read_truth(truth_path)
     prepared = prepare_inputs(job, progress, timings)
     with timings.measure("score every blocked pair", progress):
-        engine = build_engine(prepared.travelers, prepared.identities, model.splink_settings)
-        pairs = fold_identities(
-            score(engine, model.spec, 0.0, model.calibration), prepared.identities
+        pairs = score_records(
+            prepared.travelers,
+            prepared.identities,
+            model.splink_settings,
+            model.spec,
+            0.0,
+            model.calibration,
         )
-        engine.con.close()
     metrics = evaluate_pairs(pairs, truth, model.thresholds)
     labelled = label_pairs(pairs, truth)
     hit = model.thresholds.hit

@@ -27,8 +27,6 @@ from pipeline.evaluate import (
 )
 from pipeline.hashing import sha256_file
 from pipeline.match.calibrate import CALIBRATION_FILE, Calibration, fit_calibration
-from pipeline.match.decide import fold_identities
-from pipeline.match.engine import build_engine
 from pipeline.match.model import (
     CARD_FILE,
     CARD_MD,
@@ -41,7 +39,7 @@ from pipeline.match.model import (
     load_thresholds,
     thresholds_toml,
 )
-from pipeline.match.score import score
+from pipeline.match.score import score_records
 from pipeline.match.spec import ModelSpec, load_spec
 from pipeline.match.train import TrainingOptions, train
 from pipeline.runner import PreparedInputs, Progress, SilentProgress, Timings, prepare_inputs
@@ -196,9 +194,9 @@ def _calibrate(
     spec: ModelSpec, settings: dict[str, Any], prepared: PreparedInputs, truth: pl.DataFrame
 ) -> tuple[Evaluation, Calibration]:
     """Score the training pairs, fit the calibration, and return calibrated pairs."""
-    engine = build_engine(prepared.travelers, prepared.identities, settings)
-    pairs = fold_identities(score(engine, spec, CALIBRATION_FLOOR), prepared.identities)
-    engine.con.close()
+    pairs = score_records(
+        prepared.travelers, prepared.identities, settings, spec, CALIBRATION_FLOOR
+    )
     labelled = label_pairs(pairs, truth)
     calibration = fit_calibration(
         labelled["match_weight"].to_numpy(), labelled["is_true"].to_numpy()

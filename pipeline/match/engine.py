@@ -24,11 +24,9 @@ RIGHT = "records"
 logging.getLogger("splink").setLevel(logging.ERROR)
 
 
-def connect(memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def connect() -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with chrilink's macros loaded."""
     con = duckdb.connect()
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET preserve_insertion_order = false")
     macros = resources.files("pipeline.match").joinpath("macros.sql").read_text()
     code = "\n".join(line for line in macros.splitlines() if not line.lstrip().startswith("--"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from pipeline.match.calibrate import Calibration
-from pipeline.match.engine import Engine
+from pipeline.match.decide import fold_identities
+from pipeline.match.engine import Engine, build_engine
 from pipeline.match.spec import ModelSpec
 
 EXPLANATION_TYPE = pl.List(
@@ -77,3 +80,24 @@ def score(
         pl.col("match_weight").cast(pl.Float64),
         explanation_expr(spec, frame.columns),
     ).filter(pl.col("match_probability") >= min_probability)
+
+
+def score_records(
+    travelers: pl.DataFrame,
+    identities: pl.DataFrame,
+    settings: dict[str, Any],
+    spec: ModelSpec,
+    min_probability: float,
+    calibration: Calibration | None = None,
+) -> pl.DataFrame:
+    """Score travelers against record identities and keep each record's best identity.
+
+    Columns: traveler_id, record_id, subject_id, match_probability, match_weight,
+    explanation.
+    """
+    engine = build_engine(travelers, identities, settings)
+    try:
+        pairs = score(engine, spec, min_probability, calibration)
+    finally:
+        engine.con.close()
+    return fold_identities(pairs, identities)
