@@ -10,6 +10,7 @@ import polars as pl
 from rich.table import Table
 
 from pipeline.errors import InputError
+from pipeline.generate.origins import all_origins, frequency_kinds
 
 TRUTH_RECORDS = "truth_records.parquet"
 TRUTH_TRAVELERS = "truth_travelers.parquet"
@@ -57,6 +58,16 @@ def _list_counts(frame: pl.DataFrame, *columns: str) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def _name_frequencies(records: pl.DataFrame) -> list[tuple[str, int]]:
+    """Records per origin, labelled with how its surnames and given names are weighted."""
+    rows = []
+    for code, count in _counts(records, "origin"):
+        if code in all_origins():
+            surname, given = frequency_kinds(code)
+            rows.append((f"{code}: surnames {surname}, given names {given}", count))
+    return rows
+
+
 def describe_world(directory: Path) -> WorldDescription:
     """Read the truth files of a generated world and count what it holds."""
     paths = [directory / n for n in (TRUTH_RECORDS, TRUTH_TRAVELERS, TRUTH_PAIRS)]
@@ -68,6 +79,7 @@ def describe_world(directory: Path) -> WorldDescription:
     pairs = pl.scan_parquet(paths[2]).select(pl.len()).collect().item()
     sections = {
         "records: origin": _counts(records, "origin"),
+        "records: name frequencies": _name_frequencies(records),
         "records: script": _counts(records, "script"),
         "records: name form": _counts(records, "name_form"),
         "records: date format": _counts(records, "dob_format"),

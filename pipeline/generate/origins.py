@@ -1,17 +1,22 @@
-"""Name origins (``data/origins.toml``) and their name lists from faker.
+"""Name origins (``data/origins.toml``) and their weighted name lists.
 
-Faker's person providers hold name lists per locale, many of them compiled from
-national statistics (sources are documented in faker's provider modules and listed
-in docs/generator.md). Where a list is an ``OrderedDict`` its values are frequency
-weights and we keep them; plain tuples get uniform weights.
+Each name part (surname, given names by sex) of an origin is drawn with real frequencies
+where a documented public source was found (``data/name_frequencies.toml``,
+``data/names.csv``, sources in ``data/NAME_SOURCES.md``): the head names get their
+population share (count / population) and the rest of the population is spread evenly
+over the tail (the other names of the origin's faker list). Parts without a source use
+faker's lists: an ``OrderedDict`` carries frequency weights, which we keep; plain tuples
+get uniform weights.
 """
 
 from __future__ import annotations
 
+import csv
 import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
@@ -43,11 +48,23 @@ class Origin:
 
 @dataclass(frozen=True)
 class WeightedNames:
-    """Names and their sampling probabilities."""
+    """Names and their sampling probabilities (``source`` says where the weights come from)."""
 
     names: tuple[str, ...]
     probs: FloatArray
     cdf: FloatArray
+    source: str = "faker list, uniform"
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """How one name part of one origin gets its frequencies (``data/name_frequencies.toml``)."""
+
+    source: str
+    table: bool
+    locale: str | None
+    population: float | None
+    tail: str
 
 
 @dataclass(frozen=True)
@@ -93,10 +110,15 @@ def _origin(code: str, spec: Mapping[str, object]) -> Origin:
     )
 
 
-def _weighted(values: Sequence[str] | Mapping[str, float]) -> WeightedNames:
+Values = Sequence[str] | Mapping[str, float]
+
+
+def _weighted(values: Values, source: str | None = None) -> WeightedNames:
     if isinstance(values, Mapping):
         names = tuple(values)
         weights = np.array([float(values[n]) for n in names], dtype=np.float64)
+        if source is None and np.ptp(weights) > 0:
+            source = "faker list, faker's weights"
     else:
         names = tuple(values)
         weights = np.ones(len(names), dtype=np.float64)
@@ -107,7 +129,74 @@ def _weighted(values: Sequence[str] | Mapping[str, float]) -> WeightedNames:
     probs = probs / probs.sum()
     cdf = np.cumsum(probs)
     cdf[-1] = 1.0
-    return WeightedNames(tuple(merged), probs, cdf)
+    return WeightedNames(tuple(merged), probs, cdf, source or "faker list, uniform")
+
+
+@cache
+def part_specs() -> dict[tuple[str, str], PartSpec]:
+    """Every ``(origin, part)`` of ``data/name_frequencies.toml``."""
+    specs: dict[tuple[str, str], PartSpec] = {}
+    for code, parts in load_table("name_frequencies").items():
+        for part, spec in parts.items():
+            population = spec.get("population")
+            specs[(code, part)] = PartSpec(
+                source=str(spec["source"]),
+                table=bool(spec.get("table", False)),
+                locale=spec.get("locale"),
+                population=None if population is None else float(population),
+                tail=str(spec.get("tail", "none")),
+            )
+    return specs
+
+
+@cache
+def frequency_table() -> dict[tuple[str, str], list[tuple[str, int | None]]]:
+    """Rows of ``data/names.csv`` by ``(origin, part)``: native name and count (or ``None``)."""
+    text = (
+        resources.files("pipeline.generate")
+        .joinpath("data")
+        .joinpath("names.csv")
+        .read_text("utf-8")
+    )
+    table: dict[tuple[str, str], list[tuple[str, int | None]]] = {}
+    for row in csv.DictReader(text.splitlines()):
+        count = int(row["count"]) if row["count"] else None
+        table.setdefault((row["origin"], row["part"]), []).append((row["name"], count))
+    return table
+
+
+def _with_frequencies(code: str, part: str, faker_values: Values) -> WeightedNames:
+    """The part's list: faker's, or a source's head with population shares plus a tail."""
+    spec = part_specs().get((code, part))
+    if spec is None:
+        return _weighted(faker_values)
+    if spec.locale is not None:
+        faker_values = _attr(_provider(spec.locale), *_PART_ATTRS[part])
+    if not spec.table:
+        return _weighted(faker_values, spec.source)
+    rows = frequency_table().get((code, part), [])
+    head = {name: float(count) for name, count in rows if count is not None}
+    tail = [name for name, count in rows if count is None]
+    if spec.tail == "faker":
+        tail += list(faker_values)
+    tail = [name for name in dict.fromkeys(tail) if name not in head]
+    if not head:
+        return _weighted(tail, spec.source)
+    total = spec.population if spec.population is not None else sum(head.values())
+    shares = {name: count / total for name, count in head.items()}
+    residual = 1.0 - sum(shares.values())
+    if residual > 1e-9 and tail:
+        shares.update(dict.fromkeys(tail, residual / len(tail)))
+    return _weighted(shares, spec.source)
+
+
+_PART_ATTRS = {
+    "surname": ("last_names",),
+    "surname_male": ("last_names_male", "last_names"),
+    "surname_female": ("last_names_female", "last_names"),
+    "given_male": ("first_names_male",),
+    "given_female": ("first_names_female",),
+}
 
 
 def _provider(locale: str) -> type:
@@ -116,7 +205,7 @@ def _provider(locale: str) -> type:
     return provider
 
 
-def _attr(provider: type, *names: str) -> Sequence[str] | Mapping[str, float]:
+def _attr(provider: type, *names: str) -> Values:
     for name in names:
         value = getattr(provider, name, None)
         if value:
@@ -125,22 +214,30 @@ def _attr(provider: type, *names: str) -> Sequence[str] | Mapping[str, float]:
 
 
 def _surnames(origin: Origin, provider: type) -> tuple[WeightedNames, WeightedNames]:
-    if origin.code == "pl":
+    code = origin.code
+    if code == "pl":
         male = list(provider.male_last_names) + list(provider.unisex_last_names)  # type: ignore[attr-defined]
         female = [_polish_female(n) for n in male]
-        return _weighted(male), _weighted(female)
+        return (
+            _with_frequencies(code, "surname_male", male),
+            _with_frequencies(code, "surname_female", female),
+        )
     if origin.gendered_surnames:
         male_names = _attr(provider, "last_names_male")
-        return _weighted(male_names), _weighted(_attr(provider, "last_names_female"))
+        female_names = _attr(provider, "last_names_female")
+        return (
+            _with_frequencies(code, "surname_male", male_names),
+            _with_frequencies(code, "surname_female", female_names),
+        )
     names: list[str] = list(_attr(provider, "last_names"))
     for locale in origin.surname_locales:
         names += list(_attr(_provider(locale), "last_names"))
-    if origin.code == "ja":
+    if code == "ja":
         names = list(provider.last_kana_names)  # type: ignore[attr-defined]
-    values: Sequence[str] | Mapping[str, float] = names
-    if not origin.surname_locales and origin.code != "ja":
+    values: Values = names
+    if not origin.surname_locales and code != "ja":
         values = _attr(provider, "last_names")
-    both = _weighted(values)
+    both = _with_frequencies(code, "surname", values)
     return both, both
 
 
@@ -158,9 +255,15 @@ def _given(origin: Origin, provider: type) -> tuple[WeightedNames, WeightedNames
         kana = dict(zip(Japanese.first_names, Japanese.first_kana_names, strict=True))
         male = [kana[n] for n in Japanese.first_names_male]
         female = [kana[n] for n in Japanese.first_names_female]
-        return _weighted(male), _weighted(female)
+        return (
+            _with_frequencies(origin.code, "given_male", male),
+            _with_frequencies(origin.code, "given_female", female),
+        )
     male_given = _attr(provider, "first_names_male")
-    return _weighted(male_given), _weighted(_attr(provider, "first_names_female"))
+    return (
+        _with_frequencies(origin.code, "given_male", male_given),
+        _with_frequencies(origin.code, "given_female", _attr(provider, "first_names_female")),
+    )
 
 
 def _middle(origin: Origin, provider: type) -> tuple[WeightedNames, WeightedNames] | None:
@@ -181,3 +284,16 @@ def name_lists(code: str) -> NameLists:
     return NameLists(
         _surnames(origin, provider), _given(origin, provider), _middle(origin, provider)
     )
+
+
+def frequency_kinds(code: str) -> tuple[str, str]:
+    """How the surnames and the given names of an origin are weighted: ``real`` (a documented
+    source, NAME_SOURCES.md), ``faker weights`` or ``uniform``."""
+
+    def kind(names: WeightedNames) -> str:
+        if "uniform" in names.source:
+            return "uniform"
+        return "faker weights" if names.source.startswith("faker list") else "real"
+
+    lists = name_lists(code)
+    return kind(lists.surnames[0]), kind(lists.given[0])

@@ -10,7 +10,8 @@ Scheme ids (see ``data/origins.toml``):
   indic, indic_long             ISO 15919 folded to passport spelling
   pinyin, pinyin_split, wade_giles   Chinese via pypinyin
   revised, mccune_reischauer, korean_customary, korean_passport   Korean (hangul.py)
-  hepburn, hepburn_oh, hepburn_macron   Japanese kana (faker's romanized names first)
+  hepburn, hepburn_oh, hepburn_macron   Japanese kana (faker's romanized names first,
+                                else ICU with passport long-vowel folding)
 Every result is tidied: NFC, single spaces, each word capitalized.
 """
 
@@ -137,9 +138,10 @@ def _kana_hepburn() -> dict[str, str]:
 
 
 def _japanese(text: str, scheme: str) -> str:
-    if scheme == "hepburn":
-        return _kana_hepburn().get(text) or icu_transform(text, "Katakana-Latin")
     icu_form = icu_transform(text, "Katakana-Latin")
+    if scheme == "hepburn":
+        # Passport Hepburn omits long vowels (Satou -> Sato, Yuuki -> Yuki).
+        return _kana_hepburn().get(text) or re.sub(r"uu", "u", re.sub(r"o[ou]", "o", icu_form))
     if scheme == "hepburn_oh":
         return re.sub(r"o[ou](?=[^aeiou]|$)", "oh", icu_form)
     return re.sub(r"o[ou]", "ō", re.sub(r"uu", "ū", icu_form))
