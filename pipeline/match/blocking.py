@@ -1,0 +1,117 @@
+"""Blocking columns and blocking keys.
+
+Splink applies a model's blocking rules exactly. A prepared record store cannot afford to
+let Splink join a manifest against ten million records, so it keeps, for every record
+identity, one 64-bit key per rule and combination of values (``blocking_keys``); the keys
+of a manifest find every identity that any rule could pair with it. That set is a
+superset (a hash collision only adds an identity that Splink then drops), so the pairs
+scored against a store are exactly the pairs a batch run would score.
+
+A rule is indexable when its SQL is a conjunction of ``l.column = r.column``; a spec
+with any other rule is refused when a store is built.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import polars as pl
+
+from pipeline.errors import ModelError
+from pipeline.match.spec import ModelSpec
+
+Side = Literal["manifests", "records"]
+
+BLOCKING_COLUMNS: Final = ("name_skeleton_pairs", "dob_years_loose")
+KEY_SEED: Final = 0x43484C4B  # fixed, so keys are the same in every process
+
+_EQUALITY = re.compile(r"^\s*l\.([a-z_]+)\s*=\s*r\.([a-z_]+)\s*$")
+
+
+MAX_PAIRED_SKELETONS: Final = 8
+
+
+def _skeleton_pairs(frame: pl.DataFrame) -> pl.Series:
+    """Pairs "a+b" (a < b) of each name's distinct consonant skeletons (of its first
+    ``MAX_PAIRED_SKELETONS`` in sorted order; longer names are rare)."""
+    skeletons = frame.select(pl.col("name_skeletons").list.unique().list.sort().alias("s"))
+    get = [pl.col("s").list.get(i, null_on_oob=True) for i in range(MAX_PAIRED_SKELETONS)]
+    pairs = [
+        get[i] + "+" + get[j]
+        for i in range(MAX_PAIRED_SKELETONS)
+        for j in range(i + 1, MAX_PAIRED_SKELETONS)
+    ]
+    return skeletons.select(pl.concat_list(pairs).list.drop_nulls().alias("name_skeleton_pairs"))[
+        "name_skeleton_pairs"
+    ]
+
+
+def add_blocking_columns(prepared: pl.DataFrame, side: Side) -> pl.DataFrame:
+    """Add the columns that only blocking rules use.
+
+    ``name_skeleton_pairs``: pairs of consonant skeletons (two name parts agree).
+    ``dob_years_loose``: the birth years a rule may block on without the month. A
+    traveler offers all its years; a record offers them only when its date of birth has
+    no month or is a placeholder, so a precise record date never pairs on the year alone
+    (at ten million records, name and year alone give thousands of candidates).
+    """
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    if side == "manifests":
+        loose = pl.col("dob_years")
+    else:
+        imprecise = (pl.col("dob_months").list.len() == 0) | pl.col("dob_placeholder").fill_null(
+            False
+        )
+        loose = pl.when(imprecise).then(pl.col("dob_years")).otherwise(empty)
+    return prepared.with_columns(_skeleton_pairs(prepared), dob_years_loose=loose)
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """One blocking rule as the columns whose values must be equal."""
+
+    index: int
+    columns: tuple[str, ...]
+    exploded: frozenset[str]
+
+
+def key_rules(spec: ModelSpec) -> tuple[KeyRule, ...]:
+    """The spec's blocking rules as key rules; refuse a rule that is not a plain equality."""
+    rules = []
+    for i, rule in enumerate(spec.blocking):
+        columns = []
+        for part in re.split(r"\band\b", rule.sql, flags=re.IGNORECASE):
+            match = _EQUALITY.match(part)
+            if match is None or match.group(1) != match.group(2):
+                raise ModelError(
+                    f"blocking rule {i + 1} ({rule.description}) cannot be indexed: a store "
+                    "needs rules of the form 'l.x = r.x and l.y = r.y'"
+                )
+            columns.append(match.group(1))
+        rules.append(KeyRule(i, tuple(columns), frozenset(rule.explode)))
+    return tuple(rules)
+
+
+def _rule_keys(frame: pl.DataFrame, rule: KeyRule) -> pl.DataFrame:
+    keyed = frame.select(pl.col("_row"), *rule.columns)
+    for column in rule.columns:
+        if column in rule.exploded:
+            keyed = keyed.explode(column)
+    keyed = keyed.drop_nulls()
+    return keyed.select(
+        pl.col("_row"),
+        pl.concat_str([pl.lit(str(rule.index)), *rule.columns], separator="\x1f")
+        .hash(seed=KEY_SEED)
+        .alias("key"),
+    )
+
+
+def blocking_keys(frame: pl.DataFrame, rules: tuple[KeyRule, ...]) -> pl.DataFrame:
+    """Distinct (row, key) pairs: ``row`` is the row number in ``frame`` (UInt32), ``key``
+    a UInt64 hash of the rule number and the values it compares.
+    """
+    indexed = frame.with_row_index("_row")
+    parts = [_rule_keys(indexed, rule) for rule in rules]
+    return pl.concat(parts).unique().rename({"_row": "row"})
