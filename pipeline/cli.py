@@ -21,6 +21,7 @@ from rich.table import Table
 from pipeline.config import DEFAULT_MODEL, JobConfig, job_from_dict, load_job
 from pipeline.errors import ChrilinkError, InputError
 from pipeline.safeguards.commands import register as register_safeguards
+from pipeline.store.commands import register as register_store_commands
 
 app = typer.Typer(
     name="chrilink",
@@ -58,9 +59,10 @@ def _job(
     out_dir: Path | None,
     model: Path | None,
     purpose: str | None,
+    store: Path | None = None,
 ) -> JobConfig:
     if job is not None:
-        if any(x is not None for x in (manifests, records, out_dir)):
+        if any(x is not None for x in (manifests, records, out_dir, store)):
             raise InputError("give either --job or --manifests/--records/--out, not both")
         loaded = load_job(job)
         if model is not None:
@@ -68,14 +70,19 @@ def _job(
                 update={"model": loaded.model.model_copy(update={"path": model.resolve()})}
             )
         return loaded
-    if manifests is None or records is None or out_dir is None:
-        raise InputError("give --job JOB.toml, or all of --manifests, --records and --out")
+    if manifests is None or (records is None) == (store is None) or out_dir is None:
+        raise InputError(
+            "give --job JOB.toml, or --manifests, --out and one of --records or --store"
+        )
     data: dict[str, Any] = {
         "manifests": {"path": str(manifests)},
-        "records": {"path": str(records)},
         "output": {"dir": str(out_dir)},
         "model": {"path": str(model or DEFAULT_MODEL)},
     }
+    if records is not None:
+        data["records"] = {"path": str(records)}
+    else:
+        data["store"] = {"path": str(store)}
     if purpose is not None:
         data["purpose"] = purpose
     return job_from_dict(data, Path.cwd())
@@ -93,6 +100,9 @@ def _summary_table(title: str, rows: dict[str, Any]) -> Table:
 JobOpt = Annotated[Path | None, typer.Option("--job", help="TOML job file.", dir_okay=False)]
 ManifestsOpt = Annotated[Path | None, typer.Option(help="Manifest file (.csv/.parquet/.jsonl).")]
 RecordsOpt = Annotated[Path | None, typer.Option(help="Conviction record file.")]
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="Prepared record store (`chrilink index`).")
+]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Output directory.")]
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="Model directory.")]
 PurposeOpt = Annotated[str | None, typer.Option(help="border_screening | immigration_vetting.")]
@@ -104,15 +114,17 @@ def link(
     job: JobOpt = None,
     manifests: ManifestsOpt = None,
     records: RecordsOpt = None,
+    store: StoreOpt = None,
     out_dir: OutOpt = None,
     model: ModelOpt = None,
     purpose: PurposeOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Screen manifests against conviction records and write the match tables."""
+    """Screen manifests against conviction records (a file or a prepared --store) and
+    write the match tables."""
     from pipeline.runner import run_link
 
-    config = _job(job, manifests, records, out_dir, model, purpose)
+    config = _job(job, manifests, records, out_dir, model, purpose, store)
     result = run_link(config, ConsoleProgress(err, quiet))
     _print_run_summary(result.run_info, result.out_dir)
 
@@ -121,8 +133,14 @@ def _print_run_summary(info: dict[str, Any], out_dir: Path) -> None:
     rows: dict[str, Any] = {
         "travelers in": info["counts"]["travelers_in"],
         **{f"  {k}": v for k, v in info["screening"].items()},
-        "records in": info["inputs"]["records"]["rows_in"],
-        "records quarantined": info["inputs"]["records"]["rows_quarantined"],
+        **(
+            {"records in store": info["inputs"]["records"]["records_live"]}
+            if "store" in info["inputs"]["records"]
+            else {
+                "records in": info["inputs"]["records"]["rows_in"],
+                "records quarantined": info["inputs"]["records"]["rows_quarantined"],
+            }
+        ),
         "matches written": info["counts"]["matches"],
         "model": info["model"]["version"],
     }
@@ -265,6 +283,7 @@ def demo(
 
 
 register_safeguards(app)
+register_store_commands(app)
 
 
 def main() -> None:

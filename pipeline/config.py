@@ -9,6 +9,9 @@ A job file is TOML; its keys are fixed so users' job files stay stable::
     traveler_id = "manifest_id"
     [records]
     path = "data/convictions.parquet"
+    # or, instead of [records], a prepared store (`chrilink index`):
+    # [store]
+    # path = "stores/convictions"
     [model]
     path = "models/default"
     [output]
@@ -24,7 +27,14 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.errors import JobFileError
 from pipeline.schema import FIELDS, InputKind
@@ -43,6 +53,12 @@ class InputSpec(_Strict):
 
     path: Path
     columns: dict[str, str] = Field(default_factory=dict)
+
+
+class StoreRef(_Strict):
+    """A prepared record store (``chrilink index``) used in place of a records file."""
+
+    path: Path
 
 
 class ModelSpec(_Strict):
@@ -64,7 +80,8 @@ class JobConfig(_Strict):
 
     purpose: str = "border_screening"
     manifests: InputSpec
-    records: InputSpec
+    records: InputSpec | None = None
+    store: StoreRef | None = None
     model: ModelSpec = ModelSpec()
     output: OutputSpec
     contracts: ContractSpec = ContractSpec()
@@ -78,12 +95,24 @@ class JobConfig(_Strict):
             )
         return value
 
+    @model_validator(mode="after")
+    def _records_or_store(self) -> JobConfig:
+        if (self.records is None) == (self.store is None):
+            raise ValueError("give exactly one of [records] (a file) or [store] (a prepared store)")
+        return self
+
     def input(self, kind: InputKind) -> InputSpec:
-        return self.manifests if kind == "manifests" else self.records
+        if kind == "manifests":
+            return self.manifests
+        if self.records is None:
+            raise JobFileError("this job reads a prepared [store], not a [records] file")
+        return self.records
 
 
 def _check_columns(job: JobConfig) -> None:
     for kind in ("manifests", "records"):
+        if kind == "records" and job.records is None:
+            continue
         spec = job.input(kind)
         unknown = sorted(set(spec.columns) - set(FIELDS[kind]))
         if unknown:
@@ -100,7 +129,9 @@ def _resolve(job: JobConfig, base: Path) -> JobConfig:
     return job.model_copy(
         update={
             "manifests": job.manifests.model_copy(update={"path": fix(job.manifests.path)}),
-            "records": job.records.model_copy(update={"path": fix(job.records.path)}),
+            "records": job.records
+            and job.records.model_copy(update={"path": fix(job.records.path)}),
+            "store": job.store and job.store.model_copy(update={"path": fix(job.store.path)}),
             "model": job.model.model_copy(update={"path": fix(job.model.path)}),
             "output": job.output.model_copy(update={"dir": fix(job.output.dir)}),
         }

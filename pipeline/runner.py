@@ -26,14 +26,16 @@ from pipeline.config import JobConfig
 from pipeline.contracts import ContractOutcome, check_input, check_output
 from pipeline.hashing import sha256_file
 from pipeline.ingest import read_input
-from pipeline.match.decide import decide, fold_identities, screen
+from pipeline.match.decide import fold_identities
 from pipeline.match.engine import build_engine
 from pipeline.match.model import Model, load_model
 from pipeline.match.score import score
 from pipeline.output import OutputTables, publish_outputs
 from pipeline.safeguards.audit import append_audit, default_audit_path
-from pipeline.schema import MATCH_COLUMNS, SCREENING_COLUMNS, InputKind
+from pipeline.schema import InputKind
+from pipeline.screening import StoreMatcher, decisions
 from pipeline.standardize import standardize
+from pipeline.store.prepared import META_FILE, PreparedStore
 
 
 class Progress(Protocol):
@@ -85,20 +87,6 @@ def _input_info(job: JobConfig, kind: InputKind, outcome: ContractOutcome) -> di
     }
 
 
-def _rejected_travelers(outcome: ContractOutcome) -> pl.DataFrame:
-    return outcome.quarantine.select(
-        pl.col("row_id").alias("traveler_id"),
-        "row_number",
-        pl.col("reasons").list.join("; ").alias("reason"),
-    )
-
-
-def _match_table(matches: pl.DataFrame, run_id: str, model: Model) -> pl.DataFrame:
-    return matches.with_columns(run_id=pl.lit(run_id), model_version=pl.lit(model.version)).select(
-        MATCH_COLUMNS
-    )
-
-
 def _status_counts(screening: pl.DataFrame) -> dict[str, int]:
     counts = dict(screening.group_by("status").len().iter_rows())
     return {status: int(counts.get(status, 0)) for status in ("hit", "review", "clear", "rejected")}
@@ -133,8 +121,76 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
 
+def _store_info(store: PreparedStore) -> dict[str, Any]:
+    return {
+        "path": str(store.path),
+        "sha256": sha256_file(store.path / META_FILE),
+        "store": True,
+        "records_live": store.records,
+        "identities_live": store.identities,
+        "segments": len(store.segments),
+        "updated_at": store.meta.get("updated_at"),
+    }
+
+
+@dataclass(frozen=True)
+class _Scored:
+    manifests: ContractOutcome
+    records: ContractOutcome | None
+    records_info: dict[str, Any]
+    folded: pl.DataFrame
+    identities: int
+    pairs_at_review: int
+
+
+def _score_files(job: JobConfig, model: Model, progress: Progress, timings: Timings) -> _Scored:
+    prepared = prepare_inputs(job, progress, timings)
+    outcomes, travelers, identities = prepared.outcomes, prepared.travelers, prepared.identities
+    with timings.measure("block and score", progress):
+        engine = build_engine(travelers, identities, model.splink_settings)
+        pairs = score(engine, model.spec, model.thresholds.review, model.calibration)
+        engine.con.close()
+        folded = fold_identities(pairs, identities)
+    return _Scored(
+        outcomes["manifests"],
+        outcomes["records"],
+        _input_info(job, "records", outcomes["records"]),
+        folded,
+        identities.height,
+        pairs.height,
+    )
+
+
+def _score_store(job: JobConfig, model: Model, progress: Progress, timings: Timings) -> _Scored:
+    assert job.store is not None
+    with timings.measure("open store", progress):
+        store = PreparedStore.open(job.store.path, model.spec)
+    with timings.measure("ingest", progress):
+        raw = read_input(job.manifests.path, "manifests", job.manifests.columns)
+    with timings.measure("contracts", progress):
+        outcome = check_input(
+            raw, "manifests", str(job.manifests.path), job.contracts.max_bad_share
+        )
+    with timings.measure("standardize", progress):
+        travelers = standardize(outcome.passed, "manifests")
+    with timings.measure("score against store", progress):
+        scoring = StoreMatcher(store, model).score(travelers)
+    return _Scored(
+        outcome,
+        None,
+        {**_store_info(store), "pairs_scored": scoring.pairs_scored},
+        scoring.pairs,
+        store.identities,
+        scoring.pairs.height,
+    )
+
+
 def run_link(job: JobConfig, progress: Progress | None = None) -> RunResult:
-    """Run one link job end to end and publish its outputs to ``job.output.dir``."""
+    """Run one link job end to end and publish its outputs to ``job.output.dir``.
+
+    The records come from a file (validated and standardized in this run) or from a
+    prepared store (``[store]``, built by `chrilink index`).
+    """
     progress = progress or SilentProgress()
     timings = Timings()
     run_id = new_run_id()
@@ -142,24 +198,13 @@ def run_link(job: JobConfig, progress: Progress | None = None) -> RunResult:
 
     with timings.measure("load model", progress):
         model = load_model(job.model.path)
-    prepared = prepare_inputs(job, progress, timings)
-    outcomes, travelers, identities = prepared.outcomes, prepared.travelers, prepared.identities
-    with timings.measure("block and score", progress):
-        engine = build_engine(travelers, identities, model.splink_settings)
-        pairs = score(engine, model.spec, model.thresholds.review, model.calibration)
-        engine.con.close()
+    scored = (
+        _score_store(job, model, progress, timings)
+        if job.store is not None
+        else _score_files(job, model, progress, timings)
+    )
     with timings.measure("decide", progress):
-        folded = fold_identities(pairs, identities)
-        matches = _match_table(decide(folded, model.thresholds), run_id, model)
-        screening = (
-            screen(
-                outcomes["manifests"].passed["traveler_id"],
-                _rejected_travelers(outcomes["manifests"]),
-                matches,
-            )
-            .with_columns(run_id=pl.lit(run_id))
-            .select(SCREENING_COLUMNS)
-        )
+        matches, screening = decisions(scored.folded, scored.manifests, model, run_id)
     with timings.measure("output contracts", progress):
         check_output("matches", matches)
         check_output("screening", screening)
@@ -169,13 +214,15 @@ def run_link(job: JobConfig, progress: Progress | None = None) -> RunResult:
         "purpose": job.purpose,
         "user": getpass.getuser(),
         "started_at": started,
-        "inputs": {kind: _input_info(job, kind, outcomes[kind]) for kind in outcomes},
+        "inputs": {
+            "manifests": _input_info(job, "manifests", scored.manifests),
+            "records": scored.records_info,
+        },
         "counts": {
-            "travelers_in": outcomes["manifests"].passed.height
-            + outcomes["manifests"].quarantine.height,
+            "travelers_in": scored.manifests.passed.height + scored.manifests.quarantine.height,
             "screening_rows": screening.height,
-            "record_identities": identities.height,
-            "candidate_pairs_at_review": pairs.height,
+            "record_identities": scored.identities,
+            "candidate_pairs_at_review": scored.pairs_at_review,
             "matches": matches.height,
         },
         "screening": _status_counts(screening),
@@ -187,23 +234,21 @@ def run_link(job: JobConfig, progress: Progress | None = None) -> RunResult:
         },
         "versions": _versions(),
     }
-    quarantine = pl.concat(
-        [outcomes["manifests"].quarantine, outcomes["records"].quarantine], how="vertical"
-    )
-    warnings = pl.concat(
-        [outcomes["manifests"].warnings, outcomes["records"].warnings], how="vertical"
-    )
+    outcomes = [scored.manifests] + ([scored.records] if scored.records is not None else [])
+    quarantine = pl.concat([o.quarantine for o in outcomes], how="vertical")
+    warnings = pl.concat([o.warnings for o in outcomes], how="vertical")
     with timings.measure("publish", progress):
         run_info["finished_at"] = datetime.now(UTC).isoformat()
         run_info["timings_seconds"] = timings.seconds
         publish_outputs(
             job.output.dir, OutputTables(matches, screening, quarantine, warnings), run_info
         )
+    audit_inputs = {info["path"]: info["sha256"] for info in run_info["inputs"].values()}
     append_audit(
         default_audit_path(),
         command="link",
         purpose=job.purpose,
-        inputs={info["path"]: info["sha256"] for info in run_info["inputs"].values()},
+        inputs=audit_inputs,
         model_version=model.version,
         counts={
             **run_info["counts"],

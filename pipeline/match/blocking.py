@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from pipeline.errors import ModelError
 from pipeline.match.spec import ModelSpec
@@ -30,22 +32,33 @@ KEY_SEED: Final = 0x43484C4B  # fixed, so keys are the same in every process
 _EQUALITY = re.compile(r"^\s*l\.([a-z_]+)\s*=\s*r\.([a-z_]+)\s*$")
 
 
-MAX_PAIRED_SKELETONS: Final = 8
-
-
 def _skeleton_pairs(frame: pl.DataFrame) -> pl.Series:
-    """Pairs "a+b" (a < b) of each name's distinct consonant skeletons (of its first
-    ``MAX_PAIRED_SKELETONS`` in sorted order; longer names are rare)."""
-    skeletons = frame.select(pl.col("name_skeletons").list.unique().list.sort().alias("s"))
-    get = [pl.col("s").list.get(i, null_on_oob=True) for i in range(MAX_PAIRED_SKELETONS)]
-    pairs = [
-        get[i] + "+" + get[j]
-        for i in range(MAX_PAIRED_SKELETONS)
-        for j in range(i + 1, MAX_PAIRED_SKELETONS)
-    ]
-    return skeletons.select(pl.concat_list(pairs).list.drop_nulls().alias("name_skeleton_pairs"))[
-        "name_skeleton_pairs"
-    ]
+    """Pairs "a+b" (a < b) of each name's distinct consonant skeletons.
+
+    Built on the exploded skeletons (a self-join per row) and turned back into one
+    list per row through Arrow offsets: list expressions per row are ten times slower.
+    """
+    exploded = (
+        frame.select(pl.col("name_skeletons"))
+        .with_row_index("row")
+        .explode("name_skeletons")
+        .drop_nulls()
+        .unique()
+    )
+    pairs = (
+        exploded.join(exploded, on="row", suffix="_b")
+        .filter(pl.col("name_skeletons") < pl.col("name_skeletons_b"))
+        .select("row", (pl.col("name_skeletons") + "+" + pl.col("name_skeletons_b")).alias("v"))
+        .sort("row", "v")
+    )
+    counts = np.bincount(pairs.get_column("row").to_numpy(), minlength=frame.height)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    values = pairs.get_column("v").to_arrow()
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    array = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), values)
+    series = pl.Series("name_skeleton_pairs", array)
+    return series.cast(pl.List(pl.String))
 
 
 def add_blocking_columns(prepared: pl.DataFrame, side: Side) -> pl.DataFrame:

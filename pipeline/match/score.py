@@ -68,6 +68,17 @@ def score(
     frame = pl.from_arrow(predictions.as_pyarrow_table())  # type: ignore[no-untyped-call]
     predictions.drop_table_from_database_and_remove_from_cache()
     assert isinstance(frame, pl.DataFrame)
+    return to_scored_pairs(frame, spec, min_probability, calibration)
+
+
+def to_scored_pairs(
+    frame: pl.DataFrame,
+    spec: ModelSpec,
+    min_probability: float,
+    calibration: Calibration | None,
+) -> pl.DataFrame:
+    """Splink's prediction columns → traveler_id, identity_id, match_probability,
+    match_weight, explanation (pairs at or above ``min_probability``)."""
     probability = (
         pl.col("match_probability")
         if calibration is None

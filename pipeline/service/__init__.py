@@ -1,0 +1,1 @@
+"""The HTTP screening service (``chrilink serve``)."""
