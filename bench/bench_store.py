@@ -47,8 +47,8 @@ SIZES: dict[str, list[int]] = {"small": [100_000], "full": [1_000_000, 3_000_000
 MANIFEST_SIZE = 400
 N_MANIFESTS = 60
 SAMPLE_TRAVELERS = 100_000  # the batch linked at every store size (the scaling table)
-LINK_ALL_LIMIT_S = 3600  # all travelers of the largest world
-VANILLA_LIMIT_S = {"small": 1800, "full": 2400}
+LINK_ALL_LIMIT_S = 2400  # all travelers of the largest world
+VANILLA_LIMIT_S = {"small": 1800, "full": 1200}
 
 
 def _peak_gb() -> float:
@@ -272,48 +272,65 @@ def _sample(world: Path, n: int) -> Path:
     return path
 
 
-def drive(size: str, keep: Path | None) -> dict[str, Any]:
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def drive(size: str, keep: Path | None, save: Any) -> dict[str, Any]:
+    """Largest size first (the targets), then the others for the scaling table, then
+    the long runs (all travelers, vanilla) with time limits. Results are saved after
+    every step, so a stopped run keeps what it measured."""
     results: dict[str, Any] = {
         "size": size,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
         "machine": machine(),
         "runs": [],
     }
     base = keep or Path(tempfile.mkdtemp(prefix="chrilink-bench-"))
-    largest = SIZES[size][-1]
+    sizes = sorted(SIZES[size], reverse=True)
+    largest = sizes[0]
+    runs: dict[int, dict[str, Any]] = {}
     try:
-        for n in SIZES[size]:
-            world = base / f"world-{n}"
-            store = base / f"store-{n}"
+        for n in sizes:
+            world, store = base / f"world-{n}", base / f"store-{n}"
             sample = min(SAMPLE_TRAVELERS, n // 10)
-            run: dict[str, Any] = {"records": n, "travelers": n // 10, "sample": sample}
+            run = runs[n] = {"records": n, "travelers": n // 10, "sample": sample}
+            results["runs"] = [runs[k] for k in sorted(runs)]
             print(f"{n:,} records, {n // 10:,} travelers", flush=True)
             if not (world / "records.parquet").exists():
                 run["generate"] = _run("generate", world=world, records=n)
             if store.exists():
                 shutil.rmtree(store)
             run["index"] = _run("index", world=world, store=store)
+            save(results)
+            if n == largest:
+                run["latency"] = _run("latency", world=world, store=store)
+                save(results)
             run["link"] = _run(
                 "link", manifests=_sample(world, sample), store=store, out=base / f"run-{n}"
             )
-            if n == largest:
-                run["latency"] = _run("latency", world=world, store=store)
-                if n // 10 > sample:
-                    run["link_all"] = _run(
-                        "link",
-                        LINK_ALL_LIMIT_S,
-                        manifests=world / "manifests.parquet",
-                        store=store,
-                        out=base / f"run-all-{n}",
-                    )
-                run["vanilla"] = _run(
-                    "vanilla", VANILLA_LIMIT_S[size], world=world, manifests=_sample(world, sample)
-                )
-                link_s = run["link"].get("seconds")
-                vanilla_s = run["vanilla"].get("seconds")
-                if link_s and vanilla_s:
-                    run["vanilla_over_chrilink"] = round(vanilla_s / link_s, 2)
-            results["runs"].append(run)
+            save(results)
+        world, store, run = base / f"world-{largest}", base / f"store-{largest}", runs[largest]
+        if largest // 10 > run["sample"]:
+            run["link_all"] = _run(
+                "link",
+                LINK_ALL_LIMIT_S,
+                manifests=world / "manifests.parquet",
+                store=store,
+                out=base / f"run-all-{largest}",
+            )
+            save(results)
+        run["vanilla"] = _run(
+            "vanilla", VANILLA_LIMIT_S[size], world=world, manifests=_sample(world, run["sample"])
+        )
+        link_s, vanilla_s = run["link"].get("seconds"), run["vanilla"].get("seconds")
+        if link_s and vanilla_s:
+            run["vanilla_over_chrilink"] = round(vanilla_s / link_s, 2)
+        save(results)
     finally:
         if keep is None:
             shutil.rmtree(base, ignore_errors=True)
@@ -333,11 +350,14 @@ def main() -> None:
             args.records = int(args.records)
         print(json.dumps(STEPS[args.step](args)))
         return
-    results = drive(args.size, Path(args.keep) if args.keep else None)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     target = RESULTS_DIR / f"store-{args.size}.json"
-    target.write_text(json.dumps(results, indent=2) + "\n")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "benchmarks_md.py")], check=True)
+
+    def save(results: dict[str, Any]) -> None:
+        target.write_text(json.dumps(results, indent=2) + "\n")
+        subprocess.run([sys.executable, str(ROOT / "bench" / "benchmarks_md.py")], check=True)
+
+    drive(args.size, Path(args.keep) if args.keep else None, save)
     print(f"written: {target}, BENCHMARKS.md")
 
 

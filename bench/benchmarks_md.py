@@ -37,7 +37,8 @@ def _store_section(data: dict[str, Any]) -> list[str]:
         f"(`python bench/bench_store.py --size {data['size']}`)",
         "",
         f"Run {data['date']} on {m['cpus']} CPUs ({m['cpu']}), {m['memory_gb']} GB, Python "
-        f"{m['python']}; load average at start {m['load_average_at_start']}.",
+        f"{m['python']}; commit {data.get('commit', '?')}; load average at start "
+        f"{m['load_average_at_start']} (other work on the machine makes times upper bounds).",
         "",
         "The batch linked at every size is the same first "
         f"{_fmt(data['runs'][0].get('sample'))} travelers (or all, if fewer).",

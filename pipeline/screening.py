@@ -143,7 +143,7 @@ def screen_manifest(
     *,
     source: str = "manifest",
     max_bad_share: float = 0.2,
-    evaluator: Evaluator = "gx",
+    evaluator: Evaluator = "fast",
 ) -> ScreenResult:
     """Screen one contract-shaped manifest frame against a warm store."""
     seconds: dict[str, float] = {}

@@ -94,11 +94,11 @@ class Screener:
     store_path: Path
     model: Model
     matcher: StoreMatcher
-    evaluator: Evaluator = "gx"
+    evaluator: Evaluator = "fast"
     store_digest: str = ""
 
     @classmethod
-    def open(cls, store_path: Path, model_path: Path, evaluator: Evaluator = "gx") -> Screener:
+    def open(cls, store_path: Path, model_path: Path, evaluator: Evaluator = "fast") -> Screener:
         model = load_model(model_path)
         store = PreparedStore.open(store_path, model.spec)
         return cls(store_path, model, StoreMatcher(store, model), evaluator)

@@ -150,7 +150,9 @@ def _validated_chunks(
     """Records that pass the contract; a record id seen in an earlier chunk is set aside."""
     seen: pl.Series = pl.Series("record_id", [], dtype=pl.String)
     for chunk in chunks:
-        outcome = check_input(chunk, "records", source, max_bad_share)
+        # the polars evaluator: the same findings as GX (tests/contracts/
+        # test_fast_equivalence.py) at a third of the time on millions of rows
+        outcome = check_input(chunk, "records", source, max_bad_share, evaluator="fast")
         report.records_in += outcome.passed.height + outcome.quarantine.height
         passed = outcome.passed
         repeated = passed.get_column("record_id").is_in(seen.implode())
