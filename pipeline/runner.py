@@ -80,6 +80,7 @@ def _input_info(job: JobConfig, kind: InputKind, outcome: ContractOutcome) -> di
     return {
         "path": str(job.input(kind).path),
         "sha256": sha256_file(job.input(kind).path),
+        "columns": dict(job.input(kind).columns),
         "rows_in": rows_in,
         "rows_passed": outcome.passed.height,
         "rows_quarantined": outcome.quarantine.height,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ from pipeline.safeguards.ledger import append_ledger
 from pipeline.safeguards.minimize import Minimized, minimize
 from pipeline.safeguards.pseudonyms import new_key
 from pipeline.safeguards.purpose import require_purpose
+from pipeline.store.index import live_records
+from pipeline.store.prepared import META_FILE
 
 PSEUDONYM_SCHEME = "HMAC-SHA256 of field:id under a random per-disclosure key; key not retained"
 
@@ -50,6 +52,8 @@ class RunOutputs:
     matches_path: Path
     records_path: Path
     records_sha256: str | None
+    records_columns: dict[str, str] = field(default_factory=dict)
+    records_in_store: bool = False
 
 
 def today_utc() -> date:
@@ -72,6 +76,8 @@ def read_run(run_dir: Path) -> RunOutputs:
             matches_path=matches,
             records_path=Path(records["path"]),
             records_sha256=records.get("sha256"),
+            records_columns=dict(records.get("columns") or {}),
+            records_in_store=bool(records.get("store", False)),
         )
     except (OSError, ValueError, KeyError, TypeError):
         raise InputError(
@@ -80,10 +86,12 @@ def read_run(run_dir: Path) -> RunOutputs:
 
 
 def require_unchanged(run: RunOutputs) -> str:
-    """Refuse when the records file differs from the one the run linked; return its hash."""
-    if not run.records_path.is_file():
-        raise InputError(f"records file of run {run.run_id} not found: {run.records_path}")
-    digest = sha256_file(run.records_path)
+    """Refuse when the records file (or the prepared store) differs from the one the run
+    linked; return its hash."""
+    source = run.records_path / META_FILE if run.records_in_store else run.records_path
+    if not source.is_file():
+        raise InputError(f"records of run {run.run_id} not found: {run.records_path}")
+    digest = sha256_file(source)
     if run.records_sha256 is not None and digest != run.records_sha256:
         raise SafeguardError(
             f"records file {run.records_path} changed since run {run.run_id}; "
@@ -157,7 +165,11 @@ def build_disclosure(
     require_purpose(run.purpose)
     records_hash = require_unchanged(run)
     matches = pl.read_parquet(run.matches_path)
-    records = read_input(run.records_path, "records", {})
+    records = (
+        live_records(run.records_path)
+        if run.records_in_store
+        else read_input(run.records_path, "records", run.records_columns)
+    )
     minimized = minimize(matches, records, wanted, agreement.us_persons, new_key())
     disclosure_id = f"{day:%Y%m%d}-{secrets.token_hex(6)}"
     target = out_dir or run_dir / "disclosures" / f"{partner}-{disclosure_id}"

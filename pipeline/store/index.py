@@ -406,6 +406,15 @@ def _live_records(path: Path, meta: dict[str, Any]) -> Iterator[pl.DataFrame]:
                 yield frame
 
 
+def live_records(path: Path) -> pl.DataFrame:
+    """Every live record of a store, as the contract-shaped rows it was indexed from."""
+    meta = read_meta(path)
+    frames = list(_live_records(path, meta))
+    if not frames:
+        return pl.DataFrame(schema={"record_id": pl.String})
+    return pl.concat(frames, how="vertical_relaxed")
+
+
 def compact_store(path: Path, model: Model, on_chunk: ChunkCallback | None = None) -> IndexReport:
     """Rebuild one segment from the live records (re-standardized with this code and
     re-keyed for ``model``'s blocking rules), then drop the old segments."""
