@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.status import Status
 from rich.table import Table
 
 from pipeline.config import DEFAULT_MODEL, JobConfig, job_from_dict, load_job
@@ -40,6 +41,8 @@ class ConsoleProgress:
     def __init__(self, console: Console, quiet: bool = False) -> None:
         self.console = console
         self.quiet = quiet
+        self._status: Status | None = None
+        self._name = ""
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -47,9 +50,17 @@ class ConsoleProgress:
             yield
             return
         start = time.perf_counter()
-        with self.console.status(f"{name} …"):
-            yield
+        with self.console.status(f"{name} …") as status:
+            self._status, self._name = status, name
+            try:
+                yield
+            finally:
+                self._status = None
         self.console.print(f"  [green]✓[/] {name:<18} {time.perf_counter() - start:6.1f} s")
+
+    def note(self, text: str) -> None:
+        if self._status is not None:
+            self._status.update(f"{self._name} … {text}")
 
 
 def _job(

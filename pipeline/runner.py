@@ -43,10 +43,16 @@ class Progress(Protocol):
 
     def stage(self, name: str) -> AbstractContextManager[None]: ...
 
+    def note(self, text: str) -> None:
+        """Progress inside the current stage (e.g. "300,000 of 1,000,000 travelers")."""
+
 
 class SilentProgress:
     def stage(self, name: str) -> AbstractContextManager[None]:
         return nullcontext()
+
+    def note(self, text: str) -> None:
+        pass
 
 
 @dataclass
@@ -174,8 +180,15 @@ def _score_store(job: JobConfig, model: Model, progress: Progress, timings: Timi
         )
     with timings.measure("standardize", progress):
         travelers = standardize(outcome.passed, "manifests")
+    total, done = travelers.height, 0
+
+    def on_chunk(rows: int) -> None:
+        nonlocal done
+        done += rows
+        progress.note(f"{done:,} of {total:,} travelers")
+
     with timings.measure("score against store", progress):
-        scoring = StoreMatcher(store, model).score(travelers)
+        scoring = StoreMatcher(store, model).score(travelers, on_chunk=on_chunk)
     return _Scored(
         outcome,
         None,
