@@ -33,25 +33,27 @@ CREATE OR REPLACE MACRO dob_near(a, b) AS
 CREATE OR REPLACE MACRO tokens_agreeing(token_codes, other_codes) AS
     len(list_filter(token_codes, lambda c: list_has_any(c, other_codes)));
 
--- Tokens that agree, counted from the shorter name (so extra middle names do not hurt).
+-- Tokens that agree one to one: the tokens of each side that agree with some token of
+-- the other side, counted on both sides, and the smaller count taken. Two tokens of one
+-- name that both agree with the same single token of the other (Jahan Ahana / Jahan
+-- Aloka: AHANA and JAHAN share a skeleton) count once. Never more than the shorter name.
 CREATE OR REPLACE MACRO agreeing(tc_l, codes_l, tc_r, codes_r) AS
-    CASE WHEN len(tc_l) <= len(tc_r) THEN tokens_agreeing(tc_l, codes_r)
-         ELSE tokens_agreeing(tc_r, codes_l) END;
+    least(tokens_agreeing(tc_l, codes_r), tokens_agreeing(tc_r, codes_l));
 
 -- Every token of the shorter name agrees (and it has at least two tokens).
 CREATE OR REPLACE MACRO all_agree(tc_l, codes_l, tc_r, codes_r) AS
     least(len(tc_l), len(tc_r)) >= 2
     AND agreeing(tc_l, codes_l, tc_r, codes_r) = least(len(tc_l), len(tc_r));
 
--- The weakest token of the shorter name against its best partner on the other side:
--- "every token agrees" means this is high (a typo passes, a different given name fails).
-CREATE OR REPLACE MACRO name_sim_min_dir(a, b) AS
-    list_min(list_transform(a, lambda x: list_max(list_transform(b, lambda y: tok_sim(x, y)))));
+-- Tokens of a that have a partner in b at similarity t or more.
+CREATE OR REPLACE MACRO tokens_similar(a, b, t) AS
+    len(list_filter(a, lambda x: list_max(list_transform(b, lambda y: tok_sim(x, y))) >= t));
 
-CREATE OR REPLACE MACRO name_sim_min(a, b) AS
-    CASE
-        WHEN a IS NULL OR b IS NULL OR len(a) = 0 OR len(b) = 0 THEN 0.0
-        WHEN len(a) < len(b) THEN name_sim_min_dir(a, b)
-        WHEN len(b) < len(a) THEN name_sim_min_dir(b, a)
-        ELSE greatest(name_sim_min_dir(a, b), name_sim_min_dir(b, a))
-    END;
+-- "Every token agrees up to a typo": every token of the shorter name (two tokens or
+-- more) has a partner at similarity t or more, and as many distinct tokens of the
+-- longer name have one, so that two tokens cannot share one partner (Hong Hoang /
+-- Vu Yen Hoang).
+CREATE OR REPLACE MACRO every_token_similar(a, b, t) AS
+    a IS NOT NULL AND b IS NOT NULL AND least(len(a), len(b)) >= 2
+    AND least(tokens_similar(a, b, t), tokens_similar(b, a, t)) = least(len(a), len(b));
+

@@ -25,6 +25,10 @@ class LevelSpec(_Strict):
     sql: str
     null: bool = False
     tf_column: str | None = None
+    #: Label of another level of the same comparison whose weight this level may not
+    #: exceed after training (a weak form of that evidence, such as a placeholder date,
+    #: whose rarity in the training sample says nothing about real data).
+    at_most: str | None = None
 
 
 class ComparisonSpec(_Strict):
@@ -36,6 +40,13 @@ class ComparisonSpec(_Strict):
     def _else_last(self) -> ComparisonSpec:
         if self.levels[-1].sql.strip().lower() != "else":
             raise ValueError(f"comparison {self.name!r}: the last level must be 'else'")
+        labels = {level.label for level in self.levels}
+        for level in self.levels:
+            if level.at_most is not None and level.at_most not in labels:
+                raise ValueError(
+                    f"comparison {self.name!r}: level {level.label!r} is capped at an "
+                    f"unknown level {level.at_most!r}"
+                )
         return self
 
 

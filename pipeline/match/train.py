@@ -29,7 +29,10 @@ DETERMINISTIC_RULE = "l.name_sorted = r.name_sorted and list_has_any(l.dob_full,
 
 
 M_FLOOR = 1e-3  # a level never seen among true pairs still happens (clerical errors)
-U_FLOOR = 1e-8  # a level never seen among random pairs is still possible by chance
+# A level never seen among N random pairs still happens by chance: its u is floored at
+# half a pair in the sample (0.5 / N, the Jeffreys estimate of a zero count), so that
+# the sample size, not an arbitrary constant, bounds how strong a rare level can be.
+U_FLOOR_PAIRS = 0.5
 
 
 def _smoothed(levels: list[dict[str, Any]], key: str, floor: float) -> None:
@@ -41,11 +44,35 @@ def _smoothed(levels: list[dict[str, Any]], key: str, floor: float) -> None:
         lvl[key] = value / total
 
 
-def smooth_parameters(settings: dict[str, Any]) -> dict[str, Any]:
-    """Floor m and u of every comparison level so that no level is certain or impossible."""
+def smooth_parameters(settings: dict[str, Any], u_pairs: float) -> dict[str, Any]:
+    """Floor m and u of every comparison level so that no level is certain or impossible.
+
+    ``u_pairs`` is the number of random pairs u was estimated on.
+    """
+    u_floor = U_FLOOR_PAIRS / max(u_pairs, 1.0)
     for comparison in settings["comparisons"]:
         _smoothed(comparison["comparison_levels"], "m_probability", M_FLOOR)
-        _smoothed(comparison["comparison_levels"], "u_probability", U_FLOOR)
+        _smoothed(comparison["comparison_levels"], "u_probability", u_floor)
+    return settings
+
+
+def cap_levels(settings: dict[str, Any], spec: ModelSpec) -> dict[str, Any]:
+    """Give a level declared ``at_most`` another level no larger Bayes factor than that
+    level, by raising its u (random pairs reach it at least that often)."""
+    for comparison, declared in zip(settings["comparisons"], spec.comparisons, strict=True):
+        levels = {
+            lvl.get("label_for_charts"): lvl
+            for lvl in comparison["comparison_levels"]
+            if not lvl.get("is_null_level")
+        }
+        for level in declared.levels:
+            if level.at_most is None or level.label not in levels:
+                continue
+            capped, ceiling = levels[level.label], levels[level.at_most]
+            factor = float(ceiling["m_probability"]) / float(ceiling["u_probability"])
+            m, u = float(capped["m_probability"]), float(capped["u_probability"])
+            if m / u > factor:
+                capped["u_probability"] = m / factor
     return settings
 
 
@@ -110,6 +137,8 @@ def train(
             training.estimate_parameters_using_expectation_maximisation(
                 rule, max_pairs=options.max_pairs_em, record_sample_proportion=1.0
             )
-    settings: dict[str, Any] = smooth_parameters(engine.linker.misc.save_model_to_json())
+    settings: dict[str, Any] = cap_levels(
+        smooth_parameters(engine.linker.misc.save_model_to_json(), options.max_pairs_u), spec
+    )
     engine.con.close()
     return settings

@@ -33,6 +33,8 @@ from pipeline.standardize.names import (
     _titles,
     _Token,
     _token_codes,
+    joined_loose,
+    pinyin_joins,
 )
 from pipeline.standardize.parse import parse_name
 from pipeline.standardize.scripts import _letter_scripts, base_script
@@ -199,7 +201,26 @@ class NameBatch:
         key_set = set(keys)
         out.add("name_tokens", _dedup(t.latin for t, _ in tokens))
         out.add("name_keys", keys)
-        out.add("name_joined", _dedup(p.key for p in pairs if p.key not in key_set))
+        pinyin = [
+            k
+            for (a, _), (b, _) in itertools.pairwise(infos)
+            for k in pinyin_joins(a.latin, b.latin)
+            if k not in key_set
+        ]
+        out.add(
+            "name_joined",
+            _dedup(
+                itertools.chain(
+                    (p.key for p in pairs if p.key not in key_set),
+                    pinyin,
+                    (
+                        c
+                        for (a, _), (b, _) in itertools.pairwise(infos)
+                        for c in joined_loose(a.latin, b.latin)
+                    ),
+                )
+            ),
+        )
         for t, _ in tokens:
             out.code_values.extend(t.codes)
             out.code_inner.append(len(out.code_values))

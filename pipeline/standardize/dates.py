@@ -133,7 +133,8 @@ def _parse_mrz(text: str) -> _Raw | None:
     if not match or ("<" not in text and not text.isdigit()):
         return None
     month, day = _part(match.group(2)), _part(match.group(3))
-    return _Raw(int(match.group(1)), ((month, day),), True, "<" in text or "00" in text[2:])
+    placeholder = month is None or day is None or (month == 1 and day == 1)
+    return _Raw(int(match.group(1)), ((month, day),), True, placeholder)
 
 
 def _parse_compact(text: str) -> _Raw | None:

@@ -13,7 +13,10 @@ idempotent):
 4. Doubled letters collapse.
 
 :func:`skeleton` drops vowels from a key (``data/skeleton.txt``);
-:func:`phonetic_codes` gives jellyfish Metaphone and NYSIIS codes.
+:func:`loose_skeletons` gives the coarser consonant classes of a Latin token
+(``data/loose_skeleton.txt``), with W and V read as vowels or as consonants
+in tokens from an abjad; :func:`phonetic_codes` gives jellyfish Metaphone
+and NYSIIS codes.
 """
 
 from __future__ import annotations
@@ -82,6 +85,42 @@ def skeleton(key: str) -> str:
     """Consonant skeleton of a key: vowels dropped, similar letters merged."""
     body = _DOUBLES.sub(r"\1", key.translate(_skeleton_table()))
     return body[:-1] if body.endswith("H") and len(body) > 2 else body
+
+
+@cache
+def _loose_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rows = read_rows("loose_skeleton.txt")
+    return tuple((re.compile(row[0]), row[1] if len(row) > 1 else "") for row in rows)
+
+
+def _loose(token: str) -> str:
+    for pattern, replacement in _loose_rules():
+        token = pattern.sub(replacement, token)
+    return _DOUBLES.sub(r"\1", token)
+
+
+@lru_cache(maxsize=262144)
+def latin_loose(latin: str) -> str:
+    """The loose skeleton of a Latin-spelled token (W a vowel, V a labial), any length."""
+    return _loose(latin.replace("W", "").replace("V", "B"))
+
+
+@lru_cache(maxsize=262144)
+def loose_skeletons(latin: str, abjad: bool) -> tuple[str, ...]:
+    """Loose consonant skeletons of an upper-case ASCII token (at least two letters).
+
+    In a Latin spelling W is a vowel (Walid / Ualid) and V a labial; in a token
+    transliterated from Arabic, Persian or Hebrew script, W and V may each be a
+    vowel letter or a consonant, so both readings are given.
+    """
+    if abjad:
+        forms = [
+            _loose(latin.replace("W", "").replace("V", "")),
+            _loose(latin.replace("W", "B").replace("V", "B")),
+        ]
+    else:
+        forms = [latin_loose(latin)]
+    return tuple(dict.fromkeys(s for s in forms if len(s) >= 2))
 
 
 @lru_cache(maxsize=262144)

@@ -8,11 +8,18 @@ Order of steps in :func:`name_features`:
    particles (``data/particles.txt``).
 4. Per token: romanization key (:func:`.keys.fold_key`), consonant skeleton,
    Metaphone/NYSIIS codes, knowledge-base cluster ids (:mod:`.kb`); the same,
-   grouped per token, in ``name_token_codes`` (initials as ``I:<letter>``).
+   grouped per token, in ``name_token_codes``, with the loose skeletons
+   (``L:``, :func:`.keys.loose_skeletons`), the keys of the Pinyin readings of
+   Wade-Giles syllables (:mod:`.chinese`) and the first letter (``F:<letter>``,
+   so that an initial on the other side can meet the token). An initial is
+   the single code ``I:<letter>``.
 5. Joined keys (``name_joined``, apart from the per-token ``name_keys``): the
    concatenation of every two adjacent tokens (so Xiao-Ming, Xiao Ming and
    Xiaoming meet) and of a particle with the token after it (Van Damme →
-   VANDAMME).
+   VANDAMME), the Pinyin readings of two adjacent Chinese syllables joined
+   (Kuei-hsiang → GUIXIANG), and the loose skeleton of two adjacent tokens
+   joined in either order (``L:``; Nikola Tesla meets the unspaced katakana
+   ニコラテスラ).
 
 Token sets are unordered; ``name_sorted`` joins the sorted token keys.
 """
@@ -21,16 +28,26 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.standardize._data import read_words
+from pipeline.standardize.chinese import pinyin_readings
 from pipeline.standardize.kb import kb_ids
-from pipeline.standardize.keys import fold_key, phonetic_codes, skeleton
+from pipeline.standardize.keys import (
+    fold_key,
+    latin_loose,
+    loose_skeletons,
+    phonetic_codes,
+    skeleton,
+)
 from pipeline.standardize.parse import ParsedName, parse_full_name, parse_name
 from pipeline.standardize.scripts import base_script, dominant_script, token_script
 from pipeline.standardize.translit import to_latin
 
 _MIN_SKELETON = 2
+_MIN_JOINED_LOOSE = 4
+_MIN_METAPHONE = 2  # a one-letter Metaphone code (BUI, BAO -> B) says nothing
+_ABJADS = frozenset({"Arabic", "Persian", "Hebrew"})
 _SYLLABIC = frozenset({"Han", "Hangul", "Hiragana", "Katakana", None})
 
 
@@ -92,6 +109,33 @@ def _joined(tokens: list[_Token]) -> list[str]:
     return [a.latin + b.latin for a, b in itertools.pairwise(tokens)]
 
 
+@lru_cache(maxsize=262144)
+def joined_loose(a: str, b: str) -> tuple[str, ...]:
+    """Loose skeletons (``L:``) of two adjacent tokens joined, in both orders: the two
+    tokens' loose skeletons (:func:`.keys.latin_loose`) concatenated, a letter doubled
+    at the seam written once.
+
+    Only skeletons of at least ``_MIN_JOINED_LOOSE`` letters: shorter ones would join
+    two syllables into the skeleton of an unrelated single name.
+    """
+    first, second = latin_loose(a), latin_loose(b)
+    out = []
+    for x, y in ((first, second), (second, first)):
+        bones = x + y[1:] if x and y and x[-1] == y[0] else x + y
+        if len(bones) >= _MIN_JOINED_LOOSE:
+            out.append(f"L:{bones}")
+    return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=262144)
+def pinyin_joins(a: str, b: str) -> tuple[str, ...]:
+    """Keys of the Pinyin readings of two adjacent Chinese-syllable tokens joined."""
+    first, second = pinyin_readings(a), pinyin_readings(b)
+    if first == (a,) and second == (b,):
+        return ()  # Pinyin already: the plain joined key is the reading
+    return tuple(fold_key(x + y) for x in first for y in second)
+
+
 def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 
@@ -116,10 +160,16 @@ def _token_codes(token: _Token) -> tuple[str, ...]:
     if len(key) <= 1:
         return (f"I:{key}",)
     codes = [key]
+    codes += [fold_key(r) for r in pinyin_readings(token.latin)]
     if len(bones := skeleton(fold_key(token.latin.replace("W", "U")))) >= _MIN_SKELETON:
         codes.append(f"S:{bones}")
-    codes += [c for c in phonetic_codes(token.latin) if c.startswith("M:")]
+    abjad = token_script(token.raw) in _ABJADS
+    codes += [f"L:{bones}" for bones in loose_skeletons(token.latin, abjad)]
+    codes += [
+        c for c in phonetic_codes(token.latin) if c.startswith("M:") and len(c) > 1 + _MIN_METAPHONE
+    ]
     codes += kb_ids(token.raw, token.latin)
+    codes += [f"F:{token.latin[0]}", f"F:{key[0]}"]
     return _unique(codes)
 
 
@@ -131,9 +181,19 @@ def features_from_parsed(parsed: ParsedName) -> NameFeatures:
     token_keys = [fold_key(t.latin) for t in tokens]
     joined = _joined(all_tokens)
     keys = _unique(token_keys)
-    joined_keys = _unique([k for j in joined if (k := fold_key(j)) not in keys])
+    joined_keys = _unique(
+        [k for j in joined if (k := fold_key(j)) not in keys]
+        + [
+            k
+            for a, b in itertools.pairwise(all_tokens)
+            for k in pinyin_joins(a.latin, b.latin)
+            if k not in keys
+        ]
+        + [c for a, b in itertools.pairwise(all_tokens) for c in joined_loose(a.latin, b.latin)]
+    )
     # W is a vowel letter in Arabic/Hebrew romanizations (و ו): skeletons read it as U.
     skeleton_sources = [fold_key(x.replace("W", "U")) for x in [t.latin for t in tokens] + joined]
+    token_codes = tuple(_token_codes(t) for t in tokens)
     kb = [i for t in tokens for i in kb_ids(t.raw, t.latin)]
     kb += [i for j in joined for i in kb_ids("", j)]
     return NameFeatures(
@@ -141,7 +201,7 @@ def features_from_parsed(parsed: ParsedName) -> NameFeatures:
         tokens=_unique([t.latin for t in tokens]),
         keys=keys,
         joined=joined_keys,
-        token_codes=tuple(_token_codes(t) for t in tokens),
+        token_codes=token_codes,
         skeletons=_unique([s for k in skeleton_sources if len(s := skeleton(k)) >= _MIN_SKELETON]),
         phonetic=_unique([c for t in tokens for c in phonetic_codes(t.latin)]),
         kb=tuple(sorted(set(kb))),

@@ -3,11 +3,13 @@
 Order of steps:
 
 1. Unicode NFKC; apostrophes and Wade-Giles aspiration marks are removed
-   (O'Brien → OBrien, Ch'in → Chin).
+   (O'Brien → OBrien, Ch'in → Chin), except a geresh after a Hebrew letter.
 2. Structure: ``surname``/``given_names`` fields when either is present;
    else ``full_name`` as MRZ ``SURNAME<<GIVEN<NAMES``, ``SURNAME, Given``,
    or free order.
-3. Tokens split on spaces, hyphens, dots, commas, slashes and ``<``.
+3. Tokens split on spaces, hyphens, dots, commas, slashes, ``<`` and the
+   middle dots that separate name parts in Japanese and Chinese
+   transcriptions of foreign names (``・`` ``·`` ``‧`` ``•``).
 4. Free-order names (decided on space-separated words): an unspaced
    Han/Hangul name (2-4 characters) splits into family (first character,
    or a compound family name from ``data/compound_surnames.txt``) and
@@ -28,7 +30,7 @@ from pipeline.standardize.scripts import token_script
 from pipeline.standardize.translit import split_dense_name, to_latin
 
 _APOSTROPHES = re.compile(r"['’ʼʻ`´‘]")
-_SPLIT = re.compile(r"[\s\-‐‑–—.,;/<_()\"]+")
+_SPLIT = re.compile(r"[\s\-‐‑–—.,;/<_()\"・·‧•]+")
 _ENDINGS = "surname_endings.txt"
 _FAMILY_FIRST_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
 
@@ -41,11 +43,19 @@ class ParsedName:
     given: tuple[str, ...]
 
 
+_HEBREW_GERESH = re.compile(r"(?<=[\u05d0-\u05ea])['’ʼ׳]")
+
+
 def clean(text: str | None) -> str:
-    """NFKC-normalized text without apostrophes; '' for None."""
+    """NFKC-normalized text without apostrophes; '' for None.
+
+    An apostrophe after a Hebrew letter is the geresh (ג׳ = j, ז׳ = zh, צ׳ = ch in
+    foreign names) and is kept as U+05F3 for transliteration.
+    """
     if not text:
         return ""
-    return _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text)).strip()
+    text = _HEBREW_GERESH.sub("\u05f3", unicodedata.normalize("NFKC", text))
+    return _APOSTROPHES.sub("", text).strip()
 
 
 def tokens(text: str) -> tuple[str, ...]:

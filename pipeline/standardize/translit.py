@@ -5,8 +5,14 @@ Steps for a token (cached per distinct token):
 1. Detect its script (:mod:`pipeline.standardize.scripts`).
 2. Han: pypinyin ``lazy_pinyin`` (Mandarin readings, no tones), syllables
    joined. Hangul family names: ``data/korean_surnames.txt`` (customary
-   passport spelling) when the whole token is a listed surname.
-   Arabic script: a leading article ``ال`` is dropped first.
+   passport spelling) when the whole token is a listed surname; other
+   Hangul: Revised Romanization syllable by syllable
+   (``data/hangul_rr.txt``: rieul r before a vowel, l at a syllable end).
+   Arabic script: a leading article ``ال`` is dropped first. Hebrew:
+   ``data/hebrew_latin.txt`` letter by letter (the Academy of the Hebrew
+   Language rules, with b/v, k/kh, p/f chosen by position since unpointed
+   text does not mark them); ICU's Hebrew transforms spell shin and tsadi
+   as s and z (or leave shin untransliterated).
 3. Every other script: the ICU transform named in
    ``data/transliteration.txt`` (BGN/PCGN where ICU has it), falling back
    to ``Any-Latin``.
@@ -28,7 +34,7 @@ from functools import cache, lru_cache
 import icu
 from pypinyin import lazy_pinyin
 
-from pipeline.standardize._data import read_mapping, read_words
+from pipeline.standardize._data import read_mapping, read_rows, read_words
 from pipeline.standardize.scripts import token_script
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
@@ -71,9 +77,41 @@ def _han_latin(token: str) -> str:
     return "".join(lazy_pinyin(token, errors="ignore"))
 
 
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+@cache
+def _hangul_tables() -> dict[str, tuple[str, ...]]:
+    return {
+        row[0]: tuple("" if x == "-" else x for x in row[1].split())
+        for row in read_rows("hangul_rr.txt")
+    }
+
+
+def _revised_romanization(token: str) -> str:
+    """Hangul syllables in Revised Romanization; other characters are kept."""
+    tables = _hangul_tables()
+    initials, vowels, finals = tables["initial"], tables["vowel"], tables["final"]
+    out: list[str] = []
+    previous_final = ""
+    for char in token:
+        code = ord(char)
+        if not _HANGUL_FIRST <= code <= _HANGUL_LAST:
+            out.append(char)
+            previous_final = ""
+            continue
+        offset = code - _HANGUL_FIRST
+        initial = initials[offset // 588]
+        if initial == "r" and previous_final == "l":
+            initial = "l"
+        previous_final = finals[offset % 28]
+        out.append(initial + vowels[(offset % 588) // 28] + previous_final)
+    return "".join(out)
+
+
 def _hangul_latin(token: str) -> str:
     surname = read_mapping("korean_surnames.txt").get(token)
-    return surname if surname else _icu_latin(token, "Hangul")
+    return surname if surname else _revised_romanization(token)
 
 
 def ascii_upper(text: str) -> str:
@@ -91,6 +129,8 @@ def to_latin(token: str) -> str:
         return ascii_upper(_han_latin(token))
     if script == "Hangul":
         return ascii_upper(_hangul_latin(token))
+    if script == "Hebrew":
+        return ascii_upper(_hebrew_latin(token))
     if script in ("Arabic", "Persian") and token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
         token = token[len(_ARABIC_ARTICLE) :]
     if script in _INDIC:
@@ -102,6 +142,31 @@ def _icu_latin_indic(token: str, script: str) -> str:
     transform_id = read_mapping("transliteration.txt").get(script.upper(), "Any-Latin")
     latin = str(_transform(transform_id).transliterate(token))
     return str(_ascii_fold().transliterate(_digraphs(_drop_final_schwa(token, latin))))
+
+
+@cache
+def _hebrew_table() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Two-letter and one-letter rows of ``data/hebrew_latin.txt``."""
+    rows = read_rows("hebrew_latin.txt")
+    pairs = {r[0]: (r[1], r[2]) for r in rows if len(r[0]) == 2}
+    singles = {r[0]: (r[1], r[2]) for r in rows if len(r[0]) == 1}
+    return pairs, singles
+
+
+def _hebrew_latin(token: str) -> str:
+    """Unpointed Hebrew, letter by letter; other characters (points, geresh) dropped."""
+    pairs, singles = _hebrew_table()
+    out: list[str] = []
+    i = 0
+    while i < len(token):
+        row = pairs.get(token[i : i + 2])
+        step = 2
+        if row is None:
+            row, step = singles.get(token[i]), 1
+        if row is not None:
+            out.append(row[0] if not out else row[1])
+        i += step
+    return "".join(out)
 
 
 @cache

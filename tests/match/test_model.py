@@ -19,6 +19,8 @@ from pipeline.match.model import (
 )
 from pipeline.match.settings import settings_from_spec
 from pipeline.match.spec import load_spec
+from pipeline.match.train import cap_levels, smooth_parameters
+from pipeline.schema import FEATURE_VERSION
 
 DEFAULT = Path(__file__).resolve().parents[2] / "models" / "default"
 
@@ -52,7 +54,8 @@ def test_model_with_unknown_feature_is_refused(tmp_path: Path) -> None:
 
 def test_model_for_another_feature_version_is_refused(tmp_path: Path) -> None:
     path = copy_model(tmp_path)
-    spec = (path / "spec.toml").read_text().replace("feature_version = 1", "feature_version = 99")
+    spec = (path / "spec.toml").read_text()
+    spec = spec.replace(f"feature_version = {FEATURE_VERSION}", "feature_version = 99")
     (path / "spec.toml").write_text(spec)
     with pytest.raises(ModelError, match="feature version 99"):
         load_model(path)
@@ -82,3 +85,50 @@ def test_review_above_hit_is_refused(tmp_path: Path) -> None:
     path.write_text("hit = 0.5\nreview = 0.9\n")
     with pytest.raises(ModelError, match="above hit threshold"):
         load_thresholds(path)
+
+
+def test_a_capped_level_never_outweighs_its_ceiling() -> None:
+    spec = load_spec(DEFAULT / "spec.toml")
+    settings = json.loads((DEFAULT / "splink_model.json").read_text())
+    dob = next(c for c in settings["comparisons"] if c["output_column_name"] == "dob")
+    levels = {lvl["label_for_charts"]: lvl for lvl in dob["comparison_levels"]}
+    full, placeholder = (
+        levels["same full date"],
+        levels["same full date, but a placeholder such as 01/01 (weak)"],
+    )
+    placeholder["u_probability"] = 1e-12  # as if random pairs never reached it
+    capped = cap_levels(settings, spec)
+    dob = next(c for c in capped["comparisons"] if c["output_column_name"] == "dob")
+    levels = {lvl["label_for_charts"]: lvl for lvl in dob["comparison_levels"]}
+    ratio = lambda lvl: lvl["m_probability"] / lvl["u_probability"]  # noqa: E731
+    assert ratio(levels["same full date, but a placeholder such as 01/01 (weak)"]) <= ratio(
+        full
+    ) * (1 + 1e-9)
+
+
+def test_cap_on_an_unknown_level_is_refused(tmp_path: Path) -> None:
+    path = copy_model(tmp_path)
+    spec = (
+        (path / "spec.toml")
+        .read_text()
+        .replace('at_most = "same full date"', 'at_most = "no such level"')
+    )
+    (path / "spec.toml").write_text(spec)
+    with pytest.raises(ModelError, match="unknown level"):
+        load_spec(path / "spec.toml")
+
+
+def test_unseen_levels_get_half_a_pair_of_the_u_sample() -> None:
+    settings = {
+        "comparisons": [
+            {
+                "comparison_levels": [
+                    {"is_null_level": True},
+                    {"m_probability": 0.9, "u_probability": 0.0},
+                    {"m_probability": 0.1, "u_probability": 1.0},
+                ]
+            }
+        ]
+    }
+    levels = smooth_parameters(settings, 1e6)["comparisons"][0]["comparison_levels"]
+    assert levels[1]["u_probability"] == pytest.approx(0.5e-6, rel=1e-3)

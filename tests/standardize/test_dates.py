@@ -43,6 +43,9 @@ CASES = [
     ("XX MAR 1975", 1975, 3, None, ("1975-03",), True, False, "gregorian"),
     ("X/X/1975", 1975, None, None, ("1975",), True, False, "gregorian"),
     ("75<<<<", 1975, None, None, ("1975",), True, True, "gregorian"),
+    ("821006", 1982, 10, 6, ("1982-10-06",), False, True, "gregorian"),  # 00 inside, no placeholder
+    ("750101", 1975, 1, 1, ("1975-01-01",), True, True, "gregorian"),
+    ("750000", 1975, None, None, ("1975",), True, True, "gregorian"),
     ("7503<<", 1975, 3, None, ("1975-03",), True, True, "gregorian"),
     ("1975-03", 1975, 3, None, ("1975-03",), False, False, "gregorian"),
     ("03/1975", 1975, 3, None, ("1975-03",), False, False, "gregorian"),

@@ -30,7 +30,7 @@ PARSE_CASES = [
     ("عبد الرحمن الخالد", "Arabic", ["KHALD", "BD", "RHMN"], "HALD"),
     ("حسین رضایی", "Arabic", ["RZAYY", "HSYN"], "RZAI"),
     ("בוני בדליה", "Hebrew", ["BDLYH", "BWNY"], "BDLIH"),
-    ("משה כהן", "Hebrew", ["KHN", "MSH"], "HN"),
+    ("משה כהן", "Hebrew", ["KHN", "MSHH"], "HN"),  # shin is sh, final he is written
     ("דוד לוי", "Hebrew", ["LWY", "DWD"], "LVI"),
     ("राहुल शर्मा", "Devanagari", ["SHARMA", "RAHUL"], "SHARMA"),
     ("प्रिया पटेल", "Devanagari", ["PATEL", "PRIYA"], "PATEL"),
