@@ -26,7 +26,7 @@ from pipeline.match.spec import ModelSpec
 
 Side = Literal["manifests", "records"]
 
-BLOCKING_COLUMNS: Final = ("name_skeleton_pairs", "dob_years_loose")
+BLOCKING_COLUMNS: Final = ("name_skeleton_pairs", "dob_years_loose", "name_initials_cross")
 KEY_SEED: Final = 0x43484C4B  # fixed, so keys are the same in every process
 
 _EQUALITY = re.compile(r"^\s*l\.([a-z_]+)\s*=\s*r\.([a-z_]+)\s*$")
@@ -69,16 +69,25 @@ def add_blocking_columns(prepared: pl.DataFrame, side: Side) -> pl.DataFrame:
     traveler offers all its years; a record offers them only when its date of birth has
     no month or is a placeholder, so a precise record date never pairs on the year alone
     (at ten million records, name and year alone give thousands of candidates).
+    ``name_initials_cross``: first letters of the name parts. A traveler offers all; a
+    record only when its name is not in Latin script, where transliteration may fail so
+    badly that no key or skeleton agrees (with a full date of birth, a first letter is
+    then the last evidence blocking can use).
     """
     empty = pl.lit([], dtype=pl.List(pl.String))
     if side == "manifests":
         loose = pl.col("dob_years")
+        cross = pl.col("name_initials")
     else:
         imprecise = (pl.col("dob_months").list.len() == 0) | pl.col("dob_placeholder").fill_null(
             False
         )
         loose = pl.when(imprecise).then(pl.col("dob_years")).otherwise(empty)
-    return prepared.with_columns(_skeleton_pairs(prepared), dob_years_loose=loose)
+        latin = pl.col("name_script").fill_null("Latin") == "Latin"
+        cross = pl.when(latin).then(empty).otherwise(pl.col("name_initials"))
+    return prepared.with_columns(
+        _skeleton_pairs(prepared), dob_years_loose=loose, name_initials_cross=cross
+    )
 
 
 @dataclass(frozen=True)
