@@ -56,6 +56,8 @@ def _store_section(data: dict[str, Any]) -> list[str]:
             f"| {_fmt(link.get('seconds'), ' s')} | {_fmt(link.get('pairs_per_traveler'))} "
             f"| {_fmt(link.get('pairs_per_s'))} | {_fmt(link.get('peak_gb'))} |"
         )
+    if data.get("note"):
+        lines += ["", f"Note: {data['note']}"]
     for run in data["runs"]:
         lat = run.get("latency")
         if lat and "median_s" in lat:
@@ -143,6 +145,10 @@ def main() -> None:
         "the small sizes, `make bench-full` the large ones (10M records; over an hour).",
         "",
         "Targets of the scale issue: " + "; ".join(TARGETS.values()) + ".",
+        "",
+        "Peak memory is the largest resident set of the step's process plus its largest "
+        "child; it counts the pages of the memory-mapped store that were read, which the "
+        "kernel can drop (page cache), so it overstates the memory a run needs.",
         "",
     ]
     for size in ("full", "small"):
