@@ -33,7 +33,7 @@ from pipeline.match.score import score
 from pipeline.output import OutputTables, publish_outputs
 from pipeline.safeguards.audit import append_audit, default_audit_path
 from pipeline.schema import InputKind
-from pipeline.screening import StoreMatcher, decisions
+from pipeline.screening import StoreMatcher, decisions, status_counts
 from pipeline.standardize import standardize
 from pipeline.store.prepared import META_FILE, PreparedStore
 
@@ -92,11 +92,6 @@ def _input_info(job: JobConfig, kind: InputKind, outcome: ContractOutcome) -> di
         "rows_quarantined": outcome.quarantine.height,
         "warnings": outcome.warnings.height,
     }
-
-
-def _status_counts(screening: pl.DataFrame) -> dict[str, int]:
-    counts = dict(screening.group_by("status").len().iter_rows())
-    return {status: int(counts.get(status, 0)) for status in ("hit", "review", "clear", "rejected")}
 
 
 @dataclass(frozen=True)
@@ -239,7 +234,7 @@ def run_link(job: JobConfig, progress: Progress | None = None) -> RunResult:
             "candidate_pairs_at_review": scored.pairs_at_review,
             "matches": matches.height,
         },
-        "screening": _status_counts(screening),
+        "screening": status_counts(screening),
         "model": {
             "path": str(model.path),
             "version": model.version,

@@ -21,7 +21,7 @@ from pipeline.match.decide import decide, fold_identities, screen
 from pipeline.match.engine import match_frame
 from pipeline.match.model import Model
 from pipeline.match.score import EXPLANATION_TYPE
-from pipeline.schema import MATCH_COLUMNS, SCREENING_COLUMNS
+from pipeline.schema import MATCH_COLUMNS, SCREENING_COLUMNS, SCREENING_STATUSES
 from pipeline.standardize import standardize
 from pipeline.store.prepared import PreparedStore
 
@@ -148,7 +148,7 @@ def screen_manifest(
     """Screen one contract-shaped manifest frame against a warm store."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    outcome = _check(manifest, source, max_bad_share, evaluator)
+    outcome = check_input(manifest, "manifests", source, max_bad_share, evaluator=evaluator)
     seconds["contracts"] = time.perf_counter() - start
     start = time.perf_counter()
     travelers = standardize(outcome.passed, "manifests")
@@ -161,7 +161,7 @@ def screen_manifest(
     return ScreenResult(outcome, matches, screening, scoring, seconds)
 
 
-def _check(
-    manifest: pl.DataFrame, source: str, max_bad_share: float, evaluator: Evaluator
-) -> ContractOutcome:
-    return check_input(manifest, "manifests", source, max_bad_share, evaluator=evaluator)
+def status_counts(screening: pl.DataFrame) -> dict[str, int]:
+    """Travelers per screening status (every status present, zero when none)."""
+    counts = dict(screening.group_by("status").len().iter_rows())
+    return {status: int(counts.get(status, 0)) for status in SCREENING_STATUSES}

@@ -22,14 +22,21 @@ from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline import __version__
-from pipeline.config import PURPOSES
 from pipeline.errors import ChrilinkError
 from pipeline.hashing import sha256_file
 from pipeline.match.model import Model, load_model
 from pipeline.runner import new_run_id
 from pipeline.safeguards.audit import append_audit, default_audit_path
+from pipeline.safeguards.errors import SafeguardError
+from pipeline.safeguards.purpose import require_purpose
 from pipeline.schema import MANIFEST_FIELDS, ROW_NUMBER
-from pipeline.screening import Evaluator, ScreenResult, StoreMatcher, screen_manifest
+from pipeline.screening import (
+    Evaluator,
+    ScreenResult,
+    StoreMatcher,
+    screen_manifest,
+    status_counts,
+)
 from pipeline.store.prepared import META_FILE, PreparedStore
 
 MAX_TRAVELERS = 5_000
@@ -80,11 +87,6 @@ def manifest_frame(travelers: list[Traveler]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={f: pl.String for f in MANIFEST_FIELDS}).with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW_NUMBER)
     )
-
-
-def status_counts(screening: pl.DataFrame) -> dict[str, int]:
-    counts = dict(screening.group_by("status").len().iter_rows())
-    return {s: int(counts.get(s, 0)) for s in ("hit", "review", "clear", "rejected")}
 
 
 @dataclass
@@ -165,12 +167,10 @@ def create_app(screener: Screener, *, audit: bool = True) -> FastAPI:
 
     @app.post("/screen", response_model=ScreenResponse)
     def screen(request: ScreenRequest) -> ScreenResponse:
-        if request.purpose not in PURPOSES:
-            raise HTTPException(
-                status_code=403,
-                detail=f"purpose {request.purpose!r} is not allowed; the order permits only "
-                + ", ".join(PURPOSES),
-            )
+        try:
+            require_purpose(request.purpose)
+        except SafeguardError as exc:
+            raise HTTPException(status_code=403, detail=str(exc)) from None
         run_id = new_run_id()
         source = f"request:{request.manifest_id or run_id}"
         try:

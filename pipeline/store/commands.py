@@ -15,8 +15,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from pipeline.config import DEFAULT_MODEL, PURPOSES
+from pipeline.config import DEFAULT_MODEL
 from pipeline.errors import InputError
+from pipeline.safeguards.purpose import require_purpose
 
 out = Console()
 err = Console(stderr=True)
@@ -34,13 +35,6 @@ def _table(title: str, rows: dict[str, Any]) -> Table:
     for key, value in rows.items():
         table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
     return table
-
-
-def _check_purpose(purpose: str) -> None:
-    if purpose not in PURPOSES:
-        raise InputError(
-            f"purpose {purpose!r} is not allowed; the order permits only {', '.join(PURPOSES)}"
-        )
 
 
 def index(
@@ -139,7 +133,7 @@ def screen(
     from pipeline.config import job_from_dict
     from pipeline.runner import run_link
 
-    _check_purpose(purpose)
+    require_purpose(purpose)
     if out_dir is not None:
         job = job_from_dict(
             {
@@ -183,7 +177,8 @@ def _screen_without_outputs(store: Path, manifest: Path, model: Path, purpose: s
     from pipeline.ingest import read_input
     from pipeline.runner import new_run_id
     from pipeline.safeguards.audit import append_audit, default_audit_path
-    from pipeline.service.app import Screener, status_counts
+    from pipeline.screening import status_counts
+    from pipeline.service.app import Screener
     from pipeline.store.prepared import META_FILE
 
     screener = Screener.open(store, model)

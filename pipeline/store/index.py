@@ -262,6 +262,16 @@ def _refresh(path: Path, meta: dict[str, Any], model: Model, report: IndexReport
     return meta
 
 
+def _segment_entry(name: str, source: str, records: int, identities: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "source": source,
+        "records": records,
+        "identities": identities,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
 def _new_meta(model: Model) -> dict[str, Any]:
     return {
         "format": STORE_FORMAT,
@@ -298,15 +308,7 @@ def _add_segment(
     report.identities_added = identities
     report.seconds["validate, standardize and index"] = round(time.perf_counter() - start, 3)
     meta = meta if meta is not None else _new_meta(model)
-    meta["segments"].append(
-        {
-            "name": name,
-            "source": source,
-            "records": ids.len(),
-            "identities": identities,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-    )
+    meta["segments"].append(_segment_entry(name, source, ids.len(), identities))
     return meta, ids
 
 
@@ -436,15 +438,7 @@ def compact_store(path: Path, model: Model, on_chunk: ChunkCallback | None = Non
         old = [s["name"] for s in meta["segments"]]
         new_meta = _new_meta(model)
         new_meta["created_at"] = meta.get("created_at", new_meta["created_at"])
-        new_meta["segments"] = [
-            {
-                "name": name,
-                "source": "compaction",
-                "records": ids.len(),
-                "identities": identities,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            }
-        ]
+        new_meta["segments"] = [_segment_entry(name, "compaction", ids.len(), identities)]
         report.records_in = report.records_added = ids.len()
         report.identities_added = identities
         _refresh(path, new_meta, model, report)

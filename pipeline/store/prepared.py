@@ -21,9 +21,9 @@ milliseconds whatever its size.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -56,8 +56,6 @@ class PreparedStoreError(InputError):
 
 def blocking_hash(spec: ModelSpec) -> str:
     """A short hash of the blocking rules: keys built for other rules are useless."""
-    import hashlib
-
     canonical = json.dumps([rule.model_dump(mode="json") for rule in spec.blocking])
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
@@ -249,10 +247,3 @@ class PreparedStore:
         frame = pl.from_arrow(self.segments[0].identities.schema.empty_table())
         assert isinstance(frame, pl.DataFrame)
         return frame
-
-    def iter_live(self, columns: list[str]) -> Iterator[pl.DataFrame]:
-        """Live identities, segment by segment, restricted to ``columns``."""
-        for seg in self.segments:
-            frame = pl.from_arrow(seg.identities.select(columns))
-            assert isinstance(frame, pl.DataFrame)
-            yield frame.filter(pl.Series(seg.alive))
