@@ -26,7 +26,13 @@ from pipeline.match.spec import ModelSpec
 
 Side = Literal["manifests", "records"]
 
-BLOCKING_COLUMNS: Final = ("name_skeleton_pairs", "dob_years_loose", "name_initials_cross")
+BLOCKING_COLUMNS: Final = (
+    "name_skeleton_pairs",
+    "dob_years_loose",
+    "name_initials_cross",
+    "doc_deletes",
+)
+DOC_DELETES_MIN_LENGTH: Final = 6  # shorter numbers would meet too many others
 KEY_SEED: Final = 0x43484C4B  # fixed, so keys are the same in every process
 
 _EQUALITY = re.compile(r"^\s*l\.([a-z_]+)\s*=\s*r\.([a-z_]+)\s*$")
@@ -61,6 +67,28 @@ def _skeleton_pairs(frame: pl.DataFrame) -> pl.Series:
     return series.cast(pl.List(pl.String))
 
 
+def doc_deletes_expr() -> pl.Expr:
+    """The document number (OCR-folded) and each string left by deleting one character.
+
+    Two numbers one edit apart (a substitution, an insertion or deletion, or two
+    neighbours transposed) share one of these strings (a deletion neighbourhood), so an
+    equality rule on them finds pairs whose document numbers differ by a clerk's slip.
+    """
+    key = pl.col("doc_ocr_key")
+    longest = 24  # document numbers are shorter; longer strings only offer themselves
+    deletes = [
+        pl.when(key.str.len_chars() > i).then(key.str.slice(0, i) + key.str.slice(i + 1))
+        for i in range(longest)
+    ]
+    usable = key.is_not_null() & (key.str.len_chars() >= DOC_DELETES_MIN_LENGTH)
+    return (
+        pl.when(usable)
+        .then(pl.concat_list(key, *deletes).list.drop_nulls().list.unique(maintain_order=True))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+        .alias("doc_deletes")
+    )
+
+
 def add_blocking_columns(prepared: pl.DataFrame, side: Side) -> pl.DataFrame:
     """Add the columns that only blocking rules use.
 
@@ -73,6 +101,8 @@ def add_blocking_columns(prepared: pl.DataFrame, side: Side) -> pl.DataFrame:
     record only when its name is not in Latin script, where transliteration may fail so
     badly that no key or skeleton agrees (with a full date of birth, a first letter is
     then the last evidence blocking can use).
+    ``doc_deletes``: the document number's deletion neighbourhood (see
+    :func:`doc_deletes_expr`), for rules that allow one edit in the number.
     """
     empty = pl.lit([], dtype=pl.List(pl.String))
     if side == "manifests":
@@ -86,7 +116,10 @@ def add_blocking_columns(prepared: pl.DataFrame, side: Side) -> pl.DataFrame:
         latin = pl.col("name_script").fill_null("Latin") == "Latin"
         cross = pl.when(latin).then(empty).otherwise(pl.col("name_initials"))
     return prepared.with_columns(
-        _skeleton_pairs(prepared), dob_years_loose=loose, name_initials_cross=cross
+        _skeleton_pairs(prepared),
+        doc_deletes_expr(),
+        dob_years_loose=loose,
+        name_initials_cross=cross,
     )
 
 
