@@ -9,6 +9,7 @@ beside it with ``negative_kind`` gives the false-positive rate among namesakes.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -148,8 +149,14 @@ def choose_thresholds(evaluation: Evaluation) -> tuple[float, float]:
     hit = min(max(hit, 0.5), 0.999)
     covering = curve.filter(pl.col("recall") >= TARGET_REVIEW_RECALL)
     review = float(covering["threshold"].max()) if covering.height else MIN_REVIEW  # type: ignore[arg-type]
-    review = round(min(max(review, MIN_REVIEW), hit), 6)
-    return round(hit, 6), review
+    review = _floor6(min(max(review, MIN_REVIEW), hit))
+    return _floor6(hit), review
+
+
+def _floor6(threshold: float) -> float:
+    """Six decimals, rounded down: a threshold is chosen as the probability of a pair
+    (``>=`` keeps it), so rounding up would drop exactly the pairs it was chosen for."""
+    return math.floor(threshold * 1e6) / 1e6
 
 
 def breakdown(
