@@ -1,6 +1,6 @@
 """Benchmark the prepared store: index, batch link, flight-manifest latency, vanilla ratio.
 
-Usage: ``python bench/bench_store.py --size small|full [--keep DIR]``
+Usage: ``python bench/bench_store.py --size small|full [--keep DIR] [--sizes N ...]``
 
 * small: one world of 100k records and 10k travelers (``make bench``, a few minutes).
 * full: worlds of 1M, 3M and 10M records with a tenth as many travelers each. The
@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -223,20 +225,73 @@ STEPS = {
 # ---------------------------------------------------------------- driver
 
 
+class _MemorySampler:
+    """Peak memory of a process tree, sampled every half second.
+
+    ``rss`` counts every resident page, including the pages of memory-mapped store files
+    (page cache the kernel may drop at any time); ``private`` leaves out file-backed and
+    shared pages (RSS minus ``shared`` in /proc/PID/statm), i.e. the memory a step
+    really holds. Both are sums over the step's process and its children.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_rss = self.peak_private = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return
+        rss = private = 0
+        for process in tree:
+            try:
+                info = process.memory_info()
+            except psutil.Error:
+                continue
+            rss += info.rss
+            private += info.rss - getattr(info, "shared", 0)
+        self.peak_rss = max(self.peak_rss, rss)
+        self.peak_private = max(self.peak_private, private)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        return {
+            "peak_rss_gb": round(self.peak_rss / 1e9, 2),
+            "peak_private_gb": round(self.peak_private / 1e9, 2),
+        }
+
+
 def _run(step: str, limit_s: float | None = None, **kwargs: Any) -> dict[str, Any]:
     command = [sys.executable, __file__, "--step", step]
     for key, value in kwargs.items():
         command += [f"--{key}", str(value)]
     print(f"  {step} {' '.join(str(v) for v in kwargs.values())} …", flush=True)
     start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = _MemorySampler(process.pid)
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=limit_s)
+        stdout, stderr = process.communicate(timeout=limit_s)
     except subprocess.TimeoutExpired:
-        return {"did_not_finish_within_s": limit_s}
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-3000:])
-        return {"failed": done.returncode, "seconds": round(time.perf_counter() - start, 1)}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        for child in psutil.Process(process.pid).children(recursive=True):
+            child.kill()
+        process.kill()
+        process.communicate()
+        return {"did_not_finish_within_s": limit_s, **sampler.stop()}
+    memory = sampler.stop()
+    if process.returncode != 0:
+        sys.stderr.write(stderr[-3000:])
+        return {"failed": process.returncode, "seconds": round(time.perf_counter() - start, 1)}
+    result: dict[str, Any] = {**json.loads(stdout.strip().splitlines()[-1]), **memory}
     print(f"    {result}", flush=True)
     return result
 
@@ -279,7 +334,7 @@ def _commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def drive(size: str, keep: Path | None, save: Any) -> dict[str, Any]:
+def drive(size: str, keep: Path | None, save: Any, only: list[int] | None = None) -> dict[str, Any]:
     """Largest size first (the targets), then the others for the scaling table, then
     the long runs (all travelers, vanilla) with time limits. Results are saved after
     every step, so a stopped run keeps what it measured."""
@@ -291,7 +346,7 @@ def drive(size: str, keep: Path | None, save: Any) -> dict[str, Any]:
         "runs": [],
     }
     base = keep or Path(tempfile.mkdtemp(prefix="chrilink-bench-"))
-    sizes = sorted(SIZES[size], reverse=True)
+    sizes = sorted(only or SIZES[size], reverse=True)
     largest = sizes[0]
     runs: dict[int, dict[str, Any]] = {}
     try:
@@ -341,6 +396,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=tuple(SIZES), default="small")
     parser.add_argument("--keep", help="keep worlds and stores in this directory (reused)")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="record counts to run instead of the size's"
+    )
     parser.add_argument("--step", choices=tuple(STEPS), help=argparse.SUPPRESS)
     for name in ("world", "store", "out", "records", "manifests"):
         parser.add_argument(f"--{name}", help=argparse.SUPPRESS)
@@ -357,7 +415,7 @@ def main() -> None:
         target.write_text(json.dumps(results, indent=2) + "\n")
         subprocess.run([sys.executable, str(ROOT / "bench" / "benchmarks_md.py")], check=True)
 
-    drive(args.size, Path(args.keep) if args.keep else None, save)
+    drive(args.size, Path(args.keep) if args.keep else None, save, args.sizes)
     print(f"written: {target}, BENCHMARKS.md")
 
 
