@@ -25,7 +25,6 @@ class _Section(BaseModel):
 
 class WorldConfig(_Section):
     match_rate: Rate = Field(default=0.10, ge=0, le=1)
-    pool_size: int = Field(default=50_000, ge=10)
     chunk_rows: int = Field(default=200_000, ge=1_000)
     dob_min_year: int = 1940
     dob_max_year: int = 2006

@@ -22,6 +22,7 @@ from pipeline.generate.columns import (
 )  # fmt: skip
 from pipeline.generate.context import World
 from pipeline.generate.dates import day_numbers, render
+from pipeline.generate.lookup import manifest_forms
 from pipeline.generate.noise import typo
 from pipeline.generate.records import country_column, documents, sex_values
 from pipeline.generate.render import choose
@@ -53,12 +54,12 @@ def _names(
     styles = list(c.name_style)
     style = choose(c.name_style, rng, n)
     with_typo = rng.random(n) < c.typo
-    gid = pa.array(t.gid(origin, world.people.ident[rows.person]))
+    forms = manifest_forms(t, origin, t.gid(origin, world.people.ident[rows.person]))
     name = np.array(styles)[style]
     mrz_split = name == "mrz_split"
-    surname = where(mrz_split, t.mrz_surname.take(gid), t.visual_surname.take(gid))
-    given = where(mrz_split, t.mrz_given.take(gid), t.visual_given.take(gid))
-    full = where(name == "mrz_full", t.mrz_full.take(gid), t.visual_full.take(gid))
+    surname = where(mrz_split, forms["mrz_surname"], forms["visual_surname"])
+    given = where(mrz_split, forms["mrz_given"], forms["visual_given"])
+    full = where(name == "mrz_full", forms["mrz_full"], forms["visual_full"])
     has_full = (name == "mrz_full") | (name == "visual_full")
     typo_full = np.flatnonzero(with_typo & has_full)
     typo_given = np.flatnonzero(with_typo & ~has_full)

@@ -62,8 +62,7 @@ def sexes(pools: list[Pool], origin: IntArray, ident: IntArray) -> IntArray:
     for code, pool in enumerate(pools):
         mask = origin == code
         if mask.any():
-            table = np.array(pool.sex, dtype=np.int64)
-            out[mask] = table[ident[mask]]
+            out[mask] = pool.sex[ident[mask]]
     return out
 
 
@@ -110,10 +109,13 @@ def random_people(
     n: int, probs: npt.NDArray[np.float64], pools: list[Pool], cfg: GeneratorConfig,
     geo: Geography, rng: np.random.Generator,
 ) -> People:  # fmt: skip
-    """``n`` unrelated persons, origins drawn with ``probs``, identities uniform in the pool."""
+    """``n`` unrelated persons, origins drawn with ``probs``, each with a new identity."""
     origin = rng.choice(len(probs), size=n, p=probs).astype(np.int64)
-    sizes = np.array([len(p) for p in pools], dtype=np.int64)
-    ident = np.floor(rng.random(n) * sizes[origin]).astype(np.int64)
+    ident = np.zeros(n, dtype=np.int64)
+    for code, pool in enumerate(pools):
+        rows = np.flatnonzero(origin == code)
+        if len(rows):
+            ident[rows] = pool.draw(len(rows), rng)
     sex = sexes(pools, origin, ident)
     return new_people(origin, ident, sex, random_dobs(cfg, rng, n), cfg, geo, rng)
 
@@ -128,11 +130,15 @@ def namesakes(
 
 def _kin(anchor: People, pools: list[Pool], rng: np.random.Generator) -> IntArray:
     """New identities sharing each anchor's surname (given and middle names drawn anew)."""
-    out = np.zeros(len(anchor), dtype=np.int64)
+    siblings: list[list[Identity]] = [[] for _ in pools]
     for row in range(len(anchor)):
         pool = pools[int(anchor.origin[row])]
         base = pool.identity(int(anchor.ident[row]))
-        out[row] = pool.add(_sibling(pool, base, rng))
+        siblings[int(anchor.origin[row])].append(_sibling(pool, base, rng))
+    out = np.zeros(len(anchor), dtype=np.int64)
+    for code, pool in enumerate(pools):
+        if siblings[code]:
+            out[anchor.origin == code] = pool.add_many(siblings[code])
     return out
 
 

@@ -32,6 +32,7 @@ from pipeline.generate.lookup import SLOTS, NameTable
 from pipeline.generate.names import NameFlags, record_name
 from pipeline.generate.noise import ocr_confuse
 from pipeline.generate.people import N_CITIES
+from pipeline.generate.pool import Parts
 from pipeline.generate.render import SEX_CODES, choose, country_names
 from pipeline.generate.tables import load_table
 
@@ -93,10 +94,10 @@ def _names(
     slot = np.where(
         form == "native", 0, np.where((form == "passport") | (n_alt == 0), 1, alternate)
     )
-    flat = slot * t.n + gid
     scheme = origin * SLOTS + slot
     native = t.native_scheme[scheme]
-    has_middle = t.has_middle[flat]
+    middle_index = t.index(2, slot, origin, gid)
+    has_middle = t.has_middle[middle_index]
     female = people.sex[rows.person] == 1
     per_row = (
         typo
@@ -106,8 +107,9 @@ def _names(
         | (second & t.two_surnames[origin])
     )
     # Vectorized rows: drop_middle and reversed_order only.
-    index = pa.array(flat)
-    surname, given, middle = t.surname.take(index), t.given.take(index), t.middle.take(index)
+    index = [pa.array(t.index(0, slot, origin, gid)), pa.array(t.index(1, slot, origin, gid)),
+             pa.array(middle_index)]  # fmt: skip
+    surname, given, middle = (values.take(index[p]) for p, values in enumerate(t.parts))
     keep_middle = has_middle & ~drop
     given = where(keep_middle, join(given, middle, " "), given)
     surname, given = where(reverse, given, surname), where(reverse, surname, given)
@@ -119,9 +121,13 @@ def _names(
     special = np.flatnonzero(per_row)
     labels[special] = False
     new: tuple[list[str | None], list[str | None], list[str | None]] = ([], [], [])
-    for i in special:
+    rows_at = pa.array(special)
+    spelled = [values.take(index[p].take(rows_at)).to_pylist() for p, values in enumerate(t.parts)]
+    for k, i in enumerate(special.tolist()):
         o = int(origin[i])
         identity = world.pools[o].identity(int(people.ident[rows.person[i]]))
+        # The table's spelling (same functions as ``pool.spell``), so no romanization here.
+        identity.spellings[t.schemes[int(scheme[i])]] = Parts(*(v[k] for v in spelled))
         fields = record_name(
             world.origins[o], identity, t.schemes[int(scheme[i])], "both",
             NameFlags(*map(bool, flags[i])), rng,
@@ -156,9 +162,10 @@ def _aliases(
     row = np.repeat(np.arange(len(count)), count)
     o = origin[row]
     slot = (rng.random(len(row)) * t.n_schemes[o]).astype(np.int64)
-    index = pa.array(slot * t.n + gid[row])
+    surname = t.surname.take(pa.array(t.index(0, slot, o, gid[row])))
+    given = t.given.take(pa.array(t.index(1, slot, o, gid[row])))
     native = t.native_scheme[o * SLOTS + slot]
-    values = full_names(t, o, native, t.surname.take(index), t.given.take(index))
+    values = full_names(t, o, native, surname, given)
     return lists(count, values)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 import icu
 from pypinyin import Style, lazy_pinyin
@@ -175,7 +175,7 @@ def _scheme_function(scheme: str, surname: bool) -> Callable[[str], str]:
     raise ValueError(f"unknown romanization scheme {scheme!r}")
 
 
-@cache
+@lru_cache(maxsize=1 << 17)  # bounded: rare names (double surnames) need not stay
 def romanize(text: str, scheme: str, surname: bool = False) -> str:
     """Spell one native name part (``surname`` selects surname-specific tables)."""
     if not text:

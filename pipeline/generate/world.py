@@ -27,7 +27,7 @@ from pipeline.generate.people import (
     relatives,
     twins,
 )  # fmt: skip
-from pipeline.generate.pool import build_pool
+from pipeline.generate.pool import Pool
 from pipeline.generate.records import RecordRows, build_records
 from pipeline.generate.render import cities
 from pipeline.generate.tables import load_table
@@ -118,7 +118,8 @@ def _record_layout(
 def _traveler_counts(cfg: GeneratorConfig, n_travelers: int, n_subjects: int) -> list[int]:
     matched = min(round(n_travelers * cfg.world.match_rate), n_subjects)
     neg = cfg.negatives
-    kinds = [round(n_travelers * r) for r in (neg.namesake, neg.twin, neg.relative)]
+    kinds = [round(n_travelers * r) if n_subjects else 0  # hard negatives need an anchor
+             for r in (neg.namesake, neg.twin, neg.relative)]  # fmt: skip
     kinds = [min(k, max(n_travelers - matched - sum(kinds[:i]), 0)) for i, k in enumerate(kinds)]
     return [matched, n_travelers - matched - sum(kinds), *kinds]
 
@@ -179,10 +180,8 @@ def _build_world(
     codes, probs = _origin_probs(cfg)
     counts = _records_per_person(cfg, n_records, rng) if n_records else np.zeros(0, np.int64)
     n_subjects = len(counts)
-    expected = (n_subjects + n_travelers) * probs
-    sizes = np.minimum(cfg.world.pool_size, (expected * 1.5).astype(np.int64) + 20)
     origins = [all_origins()[c] for c in codes]
-    pools = [build_pool(o, int(s), rng) for o, s in zip(origins, sizes, strict=True)]
+    pools = [Pool.empty(o) for o in origins]  # persons add their identities
     geo = _geography(codes)
     city_lists = [cities(o.locale, seed, 60) for o in origins]
     world = World(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
 from pipeline.errors import InputError
 from pipeline.generate import GeneratorConfig, describe_world, generate_world, load_config
+from pipeline.generate.world import _build_world
 from pipeline.schema import MANIFEST_FIELDS, RECORD_FIELDS
 
 N_RECORDS, N_TRAVELERS, SEED = 20_000, 5_000, 11
@@ -111,6 +113,18 @@ def test_formats_and_negatives_present(world: Path) -> None:
     assert kinds["twin"] == round(N_TRAVELERS * CFG.negatives.twin)
 
 
+def test_every_person_has_its_own_identity() -> None:
+    """No bounded pool: persons share a name identity only as deliberate namesakes."""
+    world, plan = _build_world(CFG, SEED, N_RECORDS, N_TRAVELERS)
+    people = world.people
+    key = people.origin * (1 << 32) + people.ident
+    namesake = plan.traveler_kind == 1
+    assert (key[plan.traveler_person[namesake]] == key[plan.traveler_anchor[namesake]]).all()
+    others = np.setdiff1d(np.arange(len(people)), plan.traveler_person[namesake])
+    assert len(np.unique(key[others])) == len(others)
+    assert sum(len(pool) for pool in world.pools) == len(others)
+
+
 def test_same_seed_same_bytes(world: Path, tmp_path: Path) -> None:
     generate_world(tmp_path, n_records=N_RECORDS, n_travelers=N_TRAVELERS, seed=SEED)
     for name in (
@@ -128,6 +142,12 @@ def test_csv_is_readable(tmp_path: Path) -> None:
     assert tuple(records.columns) == RECORD_FIELDS and records.height == 500
     assert records["aliases"].drop_nulls().str.contains(";").any() or True
     assert pl.read_csv(tmp_path / "manifests.csv", infer_schema=False).height == 200
+
+
+def test_travelers_without_records(tmp_path: Path) -> None:
+    summary = generate_world(tmp_path, n_records=0, n_travelers=50, seed=3)
+    assert summary.n_travelers == 50 and summary.n_true_pairs == 0
+    assert pl.read_parquet(tmp_path / "manifests.parquet").height == 50
 
 
 def test_describe(world: Path) -> None:
