@@ -12,7 +12,10 @@ Order of steps in :func:`name_features`:
    (``L:``, :func:`.keys.loose_skeletons`), the keys of the Pinyin readings of
    Wade-Giles syllables (:mod:`.chinese`) and the first letter (``F:<letter>``,
    so that an initial on the other side can meet the token). An initial is
-   the single code ``I:<letter>``.
+   the single code ``I:<letter>``. A kana token adds the codes of its other
+   spellings and readings (:func:`.japanese.kana_spellings`: SATOU, SATOH,
+   HOMMA), a Hangul token those of its reading as a transcribed Western name
+   (:func:`.translit.hangul_western_spellings`).
 5. Joined keys (``name_joined``, apart from the per-token ``name_keys``): the
    concatenation of every two adjacent tokens (so Xiao-Ming, Xiao Ming and
    Xiaoming meet) and of a particle with the token after it (Van Damme →
@@ -32,6 +35,7 @@ from functools import cache, lru_cache
 
 from pipeline.standardize._data import read_words
 from pipeline.standardize.chinese import pinyin_readings
+from pipeline.standardize.japanese import kana_spellings
 from pipeline.standardize.kb import kb_ids
 from pipeline.standardize.keys import (
     fold_key,
@@ -42,13 +46,14 @@ from pipeline.standardize.keys import (
 )
 from pipeline.standardize.parse import ParsedName, parse_full_name, parse_name
 from pipeline.standardize.scripts import base_script, dominant_script, token_script
-from pipeline.standardize.translit import to_latin
+from pipeline.standardize.translit import hangul_western_spellings, to_latin
 
 _MIN_SKELETON = 2
 _MIN_JOINED_LOOSE = 4
 _MIN_METAPHONE = 2  # a one-letter Metaphone code (BUI, BAO -> B) says nothing
 _ABJADS = frozenset({"Arabic", "Persian", "Hebrew"})
 _SYLLABIC = frozenset({"Han", "Hangul", "Hiragana", "Katakana", None})
+_KANA = frozenset({"Hiragana", "Katakana"})
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,28 @@ def _token_codes(token: _Token) -> tuple[str, ...]:
     ]
     codes += kb_ids(token.raw, token.latin)
     codes += [f"F:{token.latin[0]}", f"F:{key[0]}"]
+    script = token_script(token.raw)
+    if script in _KANA:
+        codes += _spelling_codes(kana_spellings(token.raw)[1:])
+    elif script == "Hangul":
+        codes += _spelling_codes(hangul_western_spellings(token.latin))
     return _unique(codes)
+
+
+def _spelling_codes(spellings: tuple[str, ...]) -> list[str]:
+    """Key, skeletons and Metaphone code of other spellings of a token (kana readings,
+    Hangul read as a Western name)."""
+    codes: list[str] = []
+    for latin in spellings:
+        key = fold_key(latin)
+        codes.append(key)
+        if len(bones := skeleton(key)) >= _MIN_SKELETON:
+            codes.append(f"S:{bones}")
+        codes += [f"L:{bones}" for bones in loose_skeletons(latin, False)]
+        codes += [
+            c for c in phonetic_codes(latin) if c.startswith("M:") and len(c) > 1 + _MIN_METAPHONE
+        ]
+    return codes
 
 
 def features_from_parsed(parsed: ParsedName) -> NameFeatures:

@@ -17,6 +17,11 @@ Order of steps:
    family-name ending (``data/surname_endings.txt``) and a last word
    without one means family-first; otherwise a token written in capitals among mixed-case
    tokens is the family name, else the last word.
+5. Japanese (:mod:`.japanese`): a name with Han characters that is Japanese
+   gets its katakana readings as tokens instead (佐々木裕美 → ササキ, ヒロミ);
+   one that may be Chinese or Japanese keeps its Han tokens and gets the
+   readings as extra given-name tokens. An unspaced kana word is cut where
+   the dictionary knows a person name (ニコラテスラ → ニコラ, テスラ).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from pipeline.standardize._data import read_words
+from pipeline.standardize.japanese import has_han, is_kana, name_origin, read_name, split_katakana
 from pipeline.standardize.scripts import token_script
 from pipeline.standardize.translit import split_dense_name, to_latin
 
@@ -33,6 +39,7 @@ _APOSTROPHES = re.compile(r"['’ʼʻ`´‘]")
 _SPLIT = re.compile(r"[\s\-‐‑–—.,;/<_()\"・·‧•]+")
 _ENDINGS = "surname_endings.txt"
 _FAMILY_FIRST_SCRIPTS = frozenset({"Han", "Hangul", "Hiragana", "Katakana"})
+_NAME_DOTS = frozenset("・·‧•")
 
 
 @dataclass(frozen=True)
@@ -80,17 +87,43 @@ def _family_ending(word: str) -> bool:
     return any(latin.endswith(e) and len(latin) > len(e) + 2 for e in read_words(_ENDINGS))
 
 
+def _with_japanese(default: ParsedName, words: list[str]) -> ParsedName:
+    """A family-first name in Han characters read as Japanese (:mod:`.japanese`): the
+    readings replace the Chinese ones when the name is Japanese and are added as extra
+    given-name tokens when it may be either."""
+    text = "".join(words)
+    if not has_han(text) or _NAME_DOTS.intersection(text):
+        return default
+    origin = name_origin(text)
+    reading = None if origin == "zh" else read_name(tuple(words))
+    if reading is None:
+        return default
+    if origin == "ja":
+        return ParsedName(*reading)
+    return ParsedName(default.family, default.given + reading[0] + reading[1])
+
+
+def _single_word(word: str) -> ParsedName:
+    dense = split_dense_name(word)
+    if dense:
+        parsed = ParsedName((dense[0],), (dense[1],) if dense[1] else ())
+    elif all(is_kana(ch) for ch in word):
+        parts = split_katakana(word)
+        parsed = ParsedName(parts[:1], parts[1:])
+    else:
+        parsed = ParsedName(tokens(word), ())
+    return _with_japanese(parsed, [word])
+
+
 def _free_order(body: str) -> ParsedName:
     words = body.split()
     if len(words) == 1:
-        dense = split_dense_name(words[0])
-        if dense:
-            return ParsedName((dense[0],), (dense[1],) if dense[1] else ())
-        return ParsedName(tokens(words[0]), ())
+        return _single_word(words[0])
     if not words:
         return ParsedName((), ())
     if token_script(words[0]) in _FAMILY_FIRST_SCRIPTS:
-        return ParsedName(tokens(words[0]), _words_tokens(words[1:]))
+        parsed = ParsedName(tokens(words[0]), _words_tokens(words[1:]))
+        return _with_japanese(parsed, words)
     if _family_ending(words[0]) and not _family_ending(words[-1]):
         return ParsedName(tokens(words[0]), _words_tokens(words[1:]))
     run = _capital_run(words)
@@ -116,5 +149,7 @@ def parse_name(surname: str | None, given: str | None, full: str | None) -> Pars
     """Parse a name from its fields; structured fields win over ``full_name``."""
     family_tokens, given_tokens = tokens(clean(surname)), tokens(clean(given))
     if family_tokens or given_tokens:
-        return ParsedName(family_tokens, given_tokens)
+        return _with_japanese(
+            ParsedName(family_tokens, given_tokens), [*family_tokens, *given_tokens]
+        )
     return parse_full_name(full)

@@ -3,7 +3,8 @@
 Steps for a token (cached per distinct token):
 
 1. Detect its script (:mod:`pipeline.standardize.scripts`).
-2. Han: pypinyin ``lazy_pinyin`` (Mandarin readings, no tones), syllables
+2. Hiragana/Katakana: :func:`.japanese.kana_spellings` (passport Hepburn).
+   Han: pypinyin ``lazy_pinyin`` (Mandarin readings, no tones), syllables
    joined. Hangul family names: ``data/korean_surnames.txt`` (customary
    passport spelling) when the whole token is a listed surname; other
    Hangul: Revised Romanization syllable by syllable
@@ -21,8 +22,10 @@ Steps for a token (cached per distinct token):
    in the key stage, not here.
 5. Upper-case and keep ``A-Z0-9`` only.
 
-Japanese kanji are read as Han (Mandarin pinyin): a known limitation, since
-there is no permissively licensed kanji-to-romaji reader (pykakasi is GPL).
+Kana: passport Hepburn without long vowels (:func:`.japanese.kana_spellings`;
+a token may carry alternative readings after ``・``, the first is spelled).
+Kanji of Japanese names reach this module already read as kana by the parser
+(:mod:`.japanese`); kanji left here are read as Mandarin.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import icu
 from pypinyin import lazy_pinyin
 
 from pipeline.standardize._data import read_mapping, read_rows, read_words
+from pipeline.standardize.japanese import kana_spellings
 from pipeline.standardize.scripts import token_script
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
@@ -114,6 +118,24 @@ def _hangul_latin(token: str) -> str:
     return surname if surname else _revised_romanization(token)
 
 
+@cache
+def _hangul_western_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rows = read_rows("hangul_western.txt")
+    return tuple((re.compile(row[0]), row[1] if len(row) > 1 else "") for row in rows)
+
+
+@lru_cache(maxsize=65536)
+def hangul_western_spellings(latin: str) -> tuple[str, ...]:
+    """Latin spellings of a romanized Hangul token read as a transcribed Western name
+    (``data/hangul_western.txt``): epenthetic EU dropped, EO as ER, SY as SH; a second
+    spelling with a first R as L (루이 RUI for Louis). Empty when nothing changes."""
+    western = latin
+    for pattern, replacement in _hangul_western_rules():
+        western = pattern.sub(replacement, western)
+    out = [western, "L" + western[1:] if western.startswith("R") else western]
+    return tuple(s for s in dict.fromkeys(out) if s and s != latin)
+
+
 def ascii_upper(text: str) -> str:
     """Upper-case ``A-Z0-9`` only (non-letters dropped)."""
     return _NON_ALNUM.sub("", text.upper())
@@ -131,6 +153,9 @@ def to_latin(token: str) -> str:
         return ascii_upper(_hangul_latin(token))
     if script == "Hebrew":
         return ascii_upper(_hebrew_latin(token))
+    if script in ("Hiragana", "Katakana"):
+        spellings = kana_spellings(token)
+        return spellings[0] if spellings else ""
     if script in ("Arabic", "Persian") and token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
         token = token[len(_ARABIC_ARTICLE) :]
     if script in _INDIC:

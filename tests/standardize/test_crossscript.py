@@ -8,7 +8,7 @@ import pytest
 from pipeline.standardize import name_features
 from pipeline.standardize.chinese import pinyin_readings
 from pipeline.standardize.keys import loose_skeletons
-from pipeline.standardize.translit import to_latin
+from pipeline.standardize.translit import hangul_western_spellings, to_latin
 
 
 @pytest.mark.parametrize(
@@ -70,11 +70,13 @@ def test_loose_skeletons_merge_liquids_for_kana_and_hangul() -> None:
     assert loose_skeletons("ROOSEVELT", False) == loose_skeletons(to_latin("ルーズベルト"), False)
 
 
-def test_unspaced_katakana_meets_the_joined_name() -> None:
+def test_unspaced_katakana_is_split_into_names_that_meet_the_latin_ones() -> None:
     record = name_features(full_name="ニコラテスラ")
     manifest = name_features(full_name="TESLA<<NIKOLA")
-    record_codes = {c for codes in record.token_codes for c in codes}
-    assert record_codes & set(manifest.joined)
+    manifest_codes = {c for codes in manifest.token_codes for c in codes}
+    assert record.tokens == ("NIKORA", "TESURA")
+    assert all(set(codes) & manifest_codes for codes in record.token_codes)
+    assert "NIKORATESURA" in record.joined
 
 
 def test_middle_dots_separate_name_parts() -> None:
@@ -97,3 +99,25 @@ def test_initial_and_first_letter_codes() -> None:
 def test_one_letter_metaphone_codes_are_left_out() -> None:
     codes = {c for codes in name_features(full_name="BUI BAO").token_codes for c in codes}
     assert not {c for c in codes if c.startswith("M:") and len(c) <= 3}
+
+
+@pytest.mark.parametrize(
+    ("latin", "spelling"),
+    [
+        ("SEUTEURAISAENDEU", "STRAISAEND"),
+        ("HUKEO", "HUKER"),
+        ("EDITEU", "EDIT"),
+        ("SYAPEL", "SHAPEL"),
+        ("RUI", "LUI"),
+    ],
+)
+def test_hangul_read_as_a_western_name(latin: str, spelling: str) -> None:
+    assert spelling in hangul_western_spellings(latin)
+
+
+def test_hangul_transcription_meets_the_latin_name_without_loose_skeletons() -> None:
+    record = name_features(full_name="존 리 후커")
+    manifest = name_features(full_name="HOOKER<<JOHN<LEE")
+    strict = {c for codes in manifest.token_codes for c in codes if not c.startswith("L:")}
+    hooker = record.token_codes[record.tokens.index("HUKEO")]
+    assert set(hooker) & strict
