@@ -112,6 +112,7 @@ def step_link(manifests: Path, store: Path, out: Path) -> dict[str, Any]:
         "seconds": round(seconds, 1),
         "travelers": info["counts"]["travelers_in"],
         "pairs_scored": pairs,
+        "pairs_pruned": int(info["inputs"]["records"].get("pairs_pruned", 0)),
         "pairs_per_traveler": round(pairs / max(info["counts"]["travelers_in"], 1), 1),
         "pairs_per_s": round(pairs / max(score_s, 1e-9)),
         "stages_s": info["timings_seconds"],
@@ -174,6 +175,7 @@ def step_latency(world: Path, store: Path) -> dict[str, Any]:
         "p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 3),
         "max_s": round(ordered[-1], 3),
         "pairs_per_manifest": round(statistics.mean(c["pairs_scored"] for c in counts), 1),
+        "pruned_per_manifest": round(statistics.mean(c.get("pairs_pruned", 0) for c in counts), 1),
         "hits_per_manifest": round(statistics.mean(c["hit"] for c in counts), 1),
     }
 

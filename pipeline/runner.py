@@ -187,7 +187,11 @@ def _score_store(job: JobConfig, model: Model, progress: Progress, timings: Timi
     return _Scored(
         outcome,
         None,
-        {**_store_info(store), "pairs_scored": scoring.pairs_scored},
+        {
+            **_store_info(store),
+            "pairs_scored": scoring.pairs_scored,
+            "pairs_pruned": scoring.pairs_pruned,
+        },
         scoring.pairs,
         store.identities,
         scoring.pairs.height,

@@ -46,6 +46,7 @@ class StoreScoring:
     pairs: pl.DataFrame
     candidate_identities: int = 0
     pairs_scored: int = 0
+    pairs_pruned: int = 0  # of pairs_scored: dropped by the first phase, surely below review
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -70,7 +71,9 @@ class StoreMatcher:
         on_chunk: Callable[[int], None] | None = None,
     ) -> StoreScoring:
         """Score standardized travelers against the store, chunk by chunk: the store
-        gives each chunk's candidate pairs (its blocking keys), Splink's SQL scores them.
+        gives each chunk's candidate pairs (its blocking keys), Splink's SQL scores them
+        (in two phases: pairs that cannot reach the review threshold are dropped before
+        the costly comparisons, see :mod:`pipeline.match.prune`).
 
         Result columns: traveler_id, record_id, subject_id, match_probability,
         match_weight, explanation (pairs at or above the model's review threshold).
@@ -87,10 +90,12 @@ class StoreMatcher:
             result.pairs_scored += pairs.height
             if pairs.height:
                 start = time.perf_counter()
-                scored = self.scorer(chunk, identities).score(
+                scored = self.scorer(chunk, identities).score_pairs(
                     chunk, identities, pairs, self.store.frequencies
                 )
-                parts.append(fold_identities(scored, identities).select(list(FOLDED_SCHEMA)))
+                result.pairs_pruned += scored.pruned
+                folded = fold_identities(scored.pairs, identities)
+                parts.append(folded.select(list(FOLDED_SCHEMA)))
                 score_s += time.perf_counter() - start
             if on_chunk is not None:
                 on_chunk(chunk.height)

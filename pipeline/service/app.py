@@ -180,6 +180,7 @@ def create_app(screener: Screener, *, audit: bool = True) -> FastAPI:
         counts = {
             "travelers": len(request.travelers),
             "pairs_scored": result.scoring.pairs_scored,
+            "pairs_pruned": result.scoring.pairs_pruned,
             "matches": result.matches.height,
             **status_counts(result.screening),
         }
