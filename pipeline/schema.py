@@ -131,4 +131,4 @@ MATCH_DECISIONS: Final = ("hit", "review")
 
 #: Version of the feature set above; a model records the version it was trained on and
 #: refuses to load against code with another one.
-FEATURE_VERSION: Final = 3
+FEATURE_VERSION: Final = 4

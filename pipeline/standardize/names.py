@@ -15,7 +15,12 @@ Order of steps in :func:`name_features`:
    the single code ``I:<letter>``. A kana token adds the codes of its other
    spellings and readings (:func:`.japanese.kana_spellings`: SATOU, SATOH,
    HOMMA), a Hangul token those of its reading as a transcribed Western name
-   (:func:`.translit.hangul_western_spellings`).
+   (:func:`.translit.hangul_western_spellings`), and a Hebrew, Arabic-script,
+   Cyrillic or long (3+ characters) Han token those of its readings as a
+   transcribed foreign name (``translit.*_foreign_spellings``: matres lectionis
+   as vowels, ف as v, г as h, 尔 ER as R ...), so that foreign names written in
+   those scripts can agree by key, skeleton or Metaphone, not only by the loose
+   skeleton.
 5. Joined keys (``name_joined``, apart from the per-token ``name_keys``): the
    concatenation of every two adjacent tokens (so Xiao-Ming, Xiao Ming and
    Xiaoming meet) and of a particle with the token after it (Van Damme →
@@ -46,7 +51,14 @@ from pipeline.standardize.keys import (
 )
 from pipeline.standardize.parse import ParsedName, parse_full_name, parse_name
 from pipeline.standardize.scripts import base_script, dominant_script, token_script
-from pipeline.standardize.translit import hangul_western_spellings, to_latin
+from pipeline.standardize.translit import (
+    arabic_foreign_spellings,
+    cyrillic_foreign_spellings,
+    han_foreign_spellings,
+    hangul_western_spellings,
+    hebrew_foreign_spellings,
+    to_latin,
+)
 
 _MIN_SKELETON = 2
 _MIN_JOINED_LOOSE = 4
@@ -180,6 +192,14 @@ def _token_codes(token: _Token) -> tuple[str, ...]:
         codes += _spelling_codes(kana_spellings(token.raw)[1:])
     elif script == "Hangul":
         codes += _spelling_codes(hangul_western_spellings(token.latin))
+    elif script == "Hebrew":
+        codes += _spelling_codes(hebrew_foreign_spellings(token.raw))
+    elif script in ("Arabic", "Persian"):
+        codes += _spelling_codes(arabic_foreign_spellings(token.raw))
+    elif script == "Han":
+        codes += _spelling_codes(han_foreign_spellings(token.raw, token.latin))
+    elif script in ("Cyrillic", "Ukrainian"):
+        codes += _spelling_codes(cyrillic_foreign_spellings(token.raw))
     return _unique(codes)
 
 

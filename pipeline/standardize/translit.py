@@ -128,12 +128,24 @@ def _hangul_western_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
 def hangul_western_spellings(latin: str) -> tuple[str, ...]:
     """Latin spellings of a romanized Hangul token read as a transcribed Western name
     (``data/hangul_western.txt``): epenthetic EU dropped, EO as ER, SY as SH; a second
-    spelling with a first R as L (루이 RUI for Louis). Empty when nothing changes."""
+    spelling with a first R as L (루이 RUI for Louis); a third with the consonants Korean
+    lacks read back (``data/hangul_foreign_consonants.txt``: P as F, B as V, J as Z, a
+    final NG as N). Empty when nothing changes."""
     western = latin
     for pattern, replacement in _hangul_western_rules():
         western = pattern.sub(replacement, western)
     out = [western, "L" + western[1:] if western.startswith("R") else western]
+    foreign = western
+    for pattern, replacement in _hangul_foreign_rules():
+        foreign = pattern.sub(replacement, foreign)
+    out.append(foreign)
     return tuple(s for s in dict.fromkeys(out) if s and s != latin)
+
+
+@cache
+def _hangul_foreign_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rows = read_rows("hangul_foreign_consonants.txt")
+    return tuple((re.compile(row[0]), row[1] if len(row) > 1 else "") for row in rows)
 
 
 def ascii_upper(text: str) -> str:
@@ -192,6 +204,106 @@ def _hebrew_latin(token: str) -> str:
             out.append(row[0] if not out else row[1])
         i += step
     return "".join(out)
+
+
+@cache
+def _foreign_table(name: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """``data/<name>``: letter(s) -> readings (at word start, elsewhere, at word end),
+    each a tuple of the readings in the first and second foreign spelling."""
+
+    def cell(text: str) -> tuple[str, ...]:
+        return tuple("" if x == "-" else x.upper() for x in text.split("/"))
+
+    return {r[0]: (cell(r[1]), cell(r[2]), cell(r[3])) for r in read_rows(name)}
+
+
+_GERESH = "׳"
+
+
+def _foreign_spellings(
+    letters: str, table: dict[str, tuple[tuple[str, ...], ...]]
+) -> tuple[str, ...]:
+    """Two spellings of a letter sequence, each taking one reading of every letter
+    (the longest listed letter group first); letters not in the table are skipped."""
+    units: list[str] = []
+    i = 0
+    while i < len(letters):
+        step = 2 if letters[i : i + 2] in table else 1
+        if letters[i : i + step] in table:
+            units.append(letters[i : i + step])
+        i += step
+    if not units:
+        return ()
+    spellings = []
+    for variant in (0, 1):
+        out = []
+        for index, unit in enumerate(units):
+            position = 0 if index == 0 else 2 if index == len(units) - 1 else 1
+            readings = table[unit][position]
+            out.append(readings[min(variant, len(readings) - 1)])
+        spellings.append("".join(out))
+    return tuple(dict.fromkeys(s for s in spellings if s))
+
+
+@lru_cache(maxsize=65536)
+def hebrew_foreign_spellings(token: str) -> tuple[str, ...]:
+    """Latin spellings of an unpointed Hebrew token read as a transcribed foreign name
+    (``data/hebrew_foreign.txt``: matres lectionis as vowels, final he as a or e, no
+    begadkefat, geresh letters as j, zh, ch, th). Empty when nothing is Hebrew."""
+    table = _foreign_table("hebrew_foreign.txt")
+    text = token.replace("'", _GERESH)
+    letters = "".join(ch for ch in text if ch in table or ch == _GERESH).lstrip(_GERESH)
+    return _foreign_spellings(letters, table)
+
+
+@lru_cache(maxsize=65536)
+def arabic_foreign_spellings(token: str) -> tuple[str, ...]:
+    """Latin spellings of an Arabic-script token read as a transcribed foreign name
+    (``data/arabic_foreign.txt``: long-vowel letters as vowels, ba as b or p, fa as f or
+    v, jim and ghain as g). A leading article ``ال`` is dropped. Empty when nothing is
+    Arabic."""
+    table = _foreign_table("arabic_foreign.txt")
+    if token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
+        token = token[len(_ARABIC_ARTICLE) :]
+    return _foreign_spellings("".join(ch for ch in token if ch in table), table)
+
+
+@lru_cache(maxsize=65536)
+def cyrillic_foreign_spellings(token: str) -> tuple[str, ...]:
+    """Latin spellings of a Cyrillic token read as a transcribed foreign name
+    (``data/cyrillic_foreign.txt``: г as g or h, дж as j or g, ц as z, ч as ch or c, х as
+    ch or h, э as e). Empty when nothing is Cyrillic."""
+    table = _foreign_table("cyrillic_foreign.txt")
+    return _foreign_spellings("".join(ch for ch in token.lower() if ch in table), table)
+
+
+@cache
+def _han_foreign_rules() -> tuple[tuple[tuple[re.Pattern[str], str], ...], ...]:
+    rows = read_rows("han_foreign.txt")
+    return tuple(
+        tuple((re.compile(r[1]), r[2] if len(r) > 2 else "") for r in rows if r[0] == spelling)
+        for spelling in ("1", "2")
+    )
+
+
+_MIN_HAN_FOREIGN = 3
+
+
+@lru_cache(maxsize=65536)
+def han_foreign_spellings(raw: str, latin: str) -> tuple[str, ...]:
+    """Latin spellings of the Pinyin of a Han token of three or more characters read as
+    a Mandarin transcription of a foreign name (``data/han_foreign.txt``: ER as R or L,
+    a final NG as N, L as R, X as S or SH, ZH as Z or J, Q as CH or K). Empty for shorter
+    tokens (Chinese names) and when nothing changes."""
+    if len(raw) < _MIN_HAN_FOREIGN or token_script(raw) != "Han":
+        return ()
+    out = []
+    for rules in _han_foreign_rules():
+        spelling = latin
+        for pattern, replacement in rules:
+            spelling = pattern.sub(replacement, spelling)
+        out.append(spelling)
+    return tuple(s for s in dict.fromkeys(out) if s and s != latin)
 
 
 @cache
