@@ -3,11 +3,13 @@
 A store is a directory::
 
     STORE/
-      store.json              format, feature version, blocking rules hash, segments, counts
+      store.json              format, feature version, blocking rules hash, stored columns,
+                              segments, counts
       tf_<column>.parquet     term frequencies over all live identities
       segments/000001/
-        identities.arrow      match features of every identity (Arrow IPC, memory-mapped)
-        keys.npy, rows.npy    blocking keys (sorted UInt64) and the identity row of each
+        identities.arrow      the match features that scoring and folding read, of every
+                              identity (Arrow IPC, 32-bit offsets, memory-mapped)
+        keys.npy, rows.npy    blocking keys and the identity row of each, sorted by (key, row)
         alive.npy             one flag per identity: False once removed or corrected
         records.parquet       the validated input rows (for rebuilds and provenance)
         quarantine.parquet    rows the record contract set aside
@@ -17,6 +19,12 @@ new segment and clears the flags of the rows it replaces; removing records clear
 flags; ``compact`` rebuilds one segment from the live records. A lookup (a manifest's
 blocking keys) is a binary search in each segment's keys, so a warm store answers in
 milliseconds whatever its size.
+
+A store keeps only the columns the model's comparisons read (Splink's own list), the
+record and subject ids that fold identities to records, and the term-frequency columns
+(:func:`store_columns`); blocking keys are computed at index time, so the columns that
+only blocking rules read are not kept. A candidate frame gets them back empty, typed
+like the travelers' (the scoring SQL passes them through without reading them).
 """
 
 from __future__ import annotations
@@ -33,13 +41,18 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
+from splink.internals.settings_creator import SettingsCreator
 
 from pipeline.errors import InputError
 from pipeline.match.blocking import KeyRule, blocking_keys, key_rules
+from pipeline.match.settings import settings_from_spec
 from pipeline.match.spec import ModelSpec
 from pipeline.schema import FEATURE_VERSION
 
-STORE_FORMAT: Final = 1
+# 2: identities keep only the scoring, folding and term-frequency columns, with 32-bit
+# offsets; keys are sorted by (key, row)
+STORE_FORMAT: Final = 2
+FOLD_COLUMNS: Final = ("unique_id", "source_id", "subject_id")
 META_FILE: Final = "store.json"
 SEGMENTS_DIR: Final = "segments"
 IDENTITIES_FILE: Final = "identities.arrow"
@@ -60,6 +73,34 @@ def blocking_hash(spec: ModelSpec) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
+def store_columns(spec: ModelSpec) -> tuple[str, ...]:
+    """Identity columns a store keeps for ``spec``: those its comparisons read (as Splink
+    parses their SQL), the term-frequency columns, and the ids that fold identities to
+    records (:func:`pipeline.match.decide.fold_identities`)."""
+    settings = SettingsCreator.from_path_or_dict(settings_from_spec(spec)).get_settings("duckdb")
+    used = [c.unquote().name for c in settings._columns_used_by_comparisons]
+    used += [c.unquote().name for c in settings._term_frequency_columns]
+    source = settings.column_info_settings.source_dataset_column_name
+    return tuple(dict.fromkeys(c for c in (*FOLD_COLUMNS, *used) if c != source))
+
+
+def compact_type(dtype: pa.DataType) -> pa.DataType:
+    """``dtype`` with 32-bit instead of 64-bit offsets (half the offsets of every list
+    and string); a segment's columns stay far below 2 GiB of values per record batch."""
+    if pa.types.is_large_list(dtype) or pa.types.is_list(dtype):
+        return pa.list_(compact_type(dtype.value_type))
+    if pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
+        return pa.string()
+    return dtype
+
+
+def compact_table(frame: pl.DataFrame) -> pa.Table:
+    """A frame as the Arrow table a segment stores (32-bit offsets)."""
+    table = frame.to_arrow()
+    schema = pa.schema([pa.field(f.name, compact_type(f.type)) for f in table.schema])
+    return table.cast(schema)
+
+
 def read_meta(path: Path) -> dict[str, Any]:
     meta_path = path / META_FILE
     if not meta_path.is_file():
@@ -70,9 +111,13 @@ def read_meta(path: Path) -> dict[str, Any]:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise PreparedStoreError(f"cannot read {meta_path}: {type(exc).__name__}") from None
-    if not isinstance(meta, dict) or meta.get("format") != STORE_FORMAT:
+    if not isinstance(meta, dict) or "format" not in meta:
+        raise PreparedStoreError(f"{meta_path} is not a chrilink store")
+    if meta["format"] != STORE_FORMAT:
         raise PreparedStoreError(
-            f"{meta_path} is not a chrilink store of format {STORE_FORMAT}; rebuild it"
+            f"store {path} has format {meta['format']}, this code reads format "
+            f"{STORE_FORMAT}; rebuild it from the records with "
+            f"`chrilink index --records FILE --out NEW_STORE`"
         )
     return meta
 
@@ -107,6 +152,12 @@ def check_compatible(meta: dict[str, Any], spec: ModelSpec, where: Path) -> None
             f"store {where} was indexed with polars {meta.get('polars')}, whose key hashes "
             f"may differ from polars {pl.__version__}; re-index it with "
             f"`chrilink index --compact --out {where}`"
+        )
+    missing = sorted(set(store_columns(spec)) - set(meta.get("columns", [])))
+    if missing:
+        raise PreparedStoreError(
+            f"store {where} lacks column(s) {', '.join(missing)} that model {spec.name} "
+            f"compares; re-index it with `chrilink index --compact --out {where} --model MODEL`"
         )
 
 
@@ -240,10 +291,20 @@ class PreparedStore:
             offset += len(wanted)
         if not frames:
             empty = pl.DataFrame(schema={"l_row": pl.UInt32, "r_row": pl.UInt32})
-            return self.empty_frame(), empty
-        return pl.concat(frames, how="vertical_relaxed"), pl.concat(pairs).sort("l_row", "r_row")
+            return travelers.clear(), empty
+        found = pl.concat(frames, how="vertical_relaxed")
+        return like(found, travelers), pl.concat(pairs).sort("l_row", "r_row")
 
-    def empty_frame(self) -> pl.DataFrame:
-        frame = pl.from_arrow(self.segments[0].identities.schema.empty_table())
-        assert isinstance(frame, pl.DataFrame)
-        return frame
+
+def like(identities: pl.DataFrame, travelers: pl.DataFrame) -> pl.DataFrame:
+    """Identities with the travelers' columns, order and types: a column the store does
+    not keep (read by blocking rules only) is empty, a list column an empty list."""
+
+    def column(name: str, dtype: pl.DataType) -> pl.Expr:
+        if name in identities.columns:
+            return pl.col(name).cast(dtype)
+        if isinstance(dtype, pl.List):
+            return pl.lit([], dtype=dtype).alias(name)
+        return pl.lit(None, dtype=dtype).alias(name)
+
+    return identities.select(column(n, d) for n, d in travelers.schema.items())

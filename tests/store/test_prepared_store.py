@@ -187,7 +187,7 @@ def test_store_refuses_other_features_or_rules(store: Path, model: Model, tmp_pa
 
 
 def test_job_needs_exactly_one_of_records_or_store(tmp_path: Path) -> None:
-    base = {"manifests": {"path": "m.csv"}, "output": {"dir": "o"}}
+    base: dict[str, object] = {"manifests": {"path": "m.csv"}, "output": {"dir": "o"}}
     with pytest.raises(InputError, match="exactly one"):
         job_from_dict(base, tmp_path)
     with pytest.raises(InputError, match="exactly one"):
