@@ -345,6 +345,7 @@ def drive(size: str, keep: Path | None, save: Any, only: list[int] | None = None
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
         "machine": machine(),
+        "sizes": only,
         "runs": [],
     }
     base = keep or Path(tempfile.mkdtemp(prefix="chrilink-bench-"))
@@ -411,7 +412,12 @@ def main() -> None:
         print(json.dumps(STEPS[args.step](args)))
         return
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    target = RESULTS_DIR / f"store-{args.size}.json"
+    suffix = "-".join(
+        f"{n // 1_000_000}m" if n % 1_000_000 == 0 else str(n) for n in args.sizes or []
+    )
+    target = RESULTS_DIR / (
+        f"store-{args.size}-{suffix}.json" if args.sizes else f"store-{args.size}.json"
+    )
 
     def save(results: dict[str, Any]) -> None:
         target.write_text(json.dumps(results, indent=2) + "\n")

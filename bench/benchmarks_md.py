@@ -42,7 +42,9 @@ def _store_section(data: dict[str, Any]) -> list[str]:
     m = data["machine"]
     lines = [
         f"### Prepared store, `{data['size']}` "
-        f"(`python bench/bench_store.py --size {data['size']}`)",
+        f"(`python bench/bench_store.py --size {data['size']}"
+        + (f" --sizes {' '.join(str(n) for n in data['sizes'])}" if data.get("sizes") else "")
+        + "`)",
         "",
         f"Run {data['date']} on {m['cpus']} CPUs ({m['cpu']}), {m['memory_gb']} GB, Python "
         f"{m['python']}; commit {data.get('commit', '?')}; load average at start "
@@ -158,13 +160,20 @@ def main() -> None:
         "",
         "Targets of the scale issue: " + "; ".join(TARGETS.values()) + ".",
         "",
-        "Peak memory is the largest resident set of the step's process plus its largest "
-        "child; it counts the pages of the memory-mapped store that were read, which the "
-        "kernel can drop (page cache), so it overstates the memory a run needs.",
+        "Peak memory: where it was sampled (runs since 2026-11-28), private / resident GB "
+        "of the step's whole process tree; resident memory counts the pages of the "
+        "memory-mapped store that were read, which the kernel can drop (page cache), "
+        "private memory does not. Older runs give the largest resident set of the step's "
+        "process plus its largest child.",
         "",
     ]
-    for size in ("full", "small"):
-        data = _load(f"store-{size}.json")
+    named = sorted(p.name for p in RESULTS.glob("store-*.json"))
+    order = [
+        "store-full.json",
+        *[n for n in named if n not in {"store-full.json", "store-small.json"}],
+    ]
+    for name in [*order, "store-small.json"]:
+        data = _load(name)
         if data:
             lines += [*_store_section(data), ""]
     lines += _stage_lines()
