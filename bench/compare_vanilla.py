@@ -1,7 +1,7 @@
 """Vanilla Splink versus chrilink on the same synthetic world, in one table.
 
 Usage: ``python bench/compare_vanilla.py [--train-world DIR --eval-world DIR]`` (defaults:
-``out/w100k-s1`` and ``out/w100k-s2``, generated if absent with 100k records, 20k
+``out/w100k-g1`` and ``out/w100k-g2``, generated if absent with 100k records, 20k
 travelers, seeds 1 and 2). The vanilla configuration is what a Splink user starts with:
 names ASCII-folded with ICU (surname and forename split as given, MRZ and "SURNAME,
 Given" understood), the standard ``ForenameSurnameComparison`` and
@@ -179,8 +179,8 @@ def evaluate_ours(world: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--train-world", type=Path, default=ROOT / "out" / "w100k-s1")
-    parser.add_argument("--eval-world", type=Path, default=ROOT / "out" / "w100k-s2")
+    parser.add_argument("--train-world", type=Path, default=ROOT / "out" / "w100k-g1")
+    parser.add_argument("--eval-world", type=Path, default=ROOT / "out" / "w100k-g2")
     args = parser.parse_args()
     for world, seed in ((args.train_world, 1), (args.eval_world, 2)):
         if not (world / "truth.parquet").exists():
