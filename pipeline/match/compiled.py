@@ -13,13 +13,21 @@ Scoring runs in two phases (:mod:`pipeline.match.prune`): the first runs the sam
 for a model whose costly comparisons are cut to an upper bound and drops the pairs that
 cannot reach the threshold even so; the second scores the survivors in full. The rows,
 weights and explanations are exactly those of the full SQL on every pair.
+
+A warm call's fixed cost is DuckDB parsing, binding and planning the macro-expanded
+comparisons, not running them; so each statement runs through ``execute`` (one bind;
+a relation from ``sql`` binds once more to learn its schema), and the full SQL is not
+run at all when no pair is left to score (its empty result is kept from an earlier
+call).
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+import time
+import warnings
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -39,14 +47,25 @@ from pipeline.match.score import to_scored_pairs
 
 ROW = "_chrilink_row"
 
+# DuckDB warns that Arrow from an executed statement copies the rows once more and
+# suggests ``con.sql``, which binds the statement twice; for the few rows scored per
+# call the copy is cheap and the second bind is not. Only this module's calls are quiet.
+warnings.filterwarnings(
+    "ignore",
+    message="Arrow output on a DB-API result",
+    category=UserWarning,
+    module=r"pipeline\.match\.compiled",
+)
+
 
 @dataclass
 class Scored:
-    """Scored pairs (the columns of :func:`pipeline.match.score.score`) and how many
-    candidate pairs the first phase dropped."""
+    """Scored pairs (the columns of :func:`pipeline.match.score.score`), how many
+    candidate pairs the first phase dropped, and the seconds each phase's SQL took."""
 
     pairs: pl.DataFrame
     pruned: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _splink_settings(settings: dict[str, Any], left: pl.DataFrame, right: pl.DataFrame) -> Settings:
@@ -93,6 +112,38 @@ def scoring_sql(settings: Settings, threshold_weight: float | None) -> str:
     return pipeline.generate_cte_pipeline_sql()
 
 
+def sorted_unique(keys: pl.Series) -> bool:
+    """Whether ``keys`` are sorted ascending, unique and without nulls."""
+    if keys.null_count() or not keys.is_sorted():
+        return False
+    return keys.len() < 2 or not (keys.slice(1) == keys.slice(0, keys.len() - 1)).any()
+
+
+def attach_frequency(
+    frame: pl.DataFrame, table: pl.DataFrame, column: str, sorted_keys: bool
+) -> pl.DataFrame:
+    """``frame`` with ``tf_<column>`` from ``table`` (``column``, ``tf_<column>``), as a
+    left join gives it.
+
+    A store's table has a row per distinct value (millions in a large store), and a
+    join hashes all of them on every call; with ``sorted_keys`` (sorted, unique, no
+    nulls) each value is found by binary search instead, otherwise the join reads only
+    the rows of the values present.
+    """
+    keys = table.get_column(column)
+    values = frame.get_column(column)
+    plain = not sorted_keys or table.width != 2 or keys.len() == 0
+    if plain or values.dtype != keys.dtype:
+        present = table.filter(pl.col(column).is_in(values.drop_nulls().implode()))
+        return frame.join(present, on=column, how="left", maintain_order="left")
+    at = keys.search_sorted(values, side="left").clip(upper_bound=keys.len() - 1)
+    looked_up = pl.DataFrame(
+        {"found": (keys.gather(at) == values).fill_null(False), "tf": table[f"tf_{column}"][at]}
+    )
+    tf = looked_up.select(pl.when("found").then("tf").alias(f"tf_{column}")).to_series()
+    return frame.with_columns(tf)
+
+
 class CompiledScorer:
     """The scoring SQL of one model; thread-safe (one DuckDB cursor per call)."""
 
@@ -117,6 +168,8 @@ class CompiledScorer:
         self._comparisons = settings.comparisons
         self.prune = prune and self.threshold is not None
         self._prune_sql: dict[str, str] = {}
+        self._empty: pl.DataFrame | None = None  # the full SQL's result on no pairs
+        self._tf_checked: dict[str, tuple[pl.DataFrame, bool]] = {}
         self._con = connect()
         self._lock = threading.Lock()
 
@@ -157,12 +210,33 @@ class CompiledScorer:
             if table is None:
                 out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias(f"tf_{column}"))
             else:
-                out = out.join(table, on=column, how="left", maintain_order="left")
+                out = attach_frequency(out, table, column, self._sorted_keys(column, table))
         return out
 
+    def _sorted_keys(self, column: str, table: pl.DataFrame) -> bool:
+        """Whether ``table``'s keys are sorted and unique, checked once per table."""
+        with self._lock:
+            known = self._tf_checked.get(column)
+            if known is None or known[0] is not table:
+                known = (table, sorted_unique(table.get_column(column)))
+                self._tf_checked[column] = known
+            return known[1]
+
     def _run(self, con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
-        frame = pl.from_arrow(con.sql(sql).to_arrow_table())
+        # ``execute`` binds once; ``con.sql(...)`` would bind a relation first and then
+        # bind again to run it, and binding the name macros is most of a small call.
+        frame = pl.from_arrow(con.execute(sql).to_arrow_table())
         assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    def _full(self, con: duckdb.DuckDBPyConnection, survivors: int) -> pl.DataFrame:
+        """The full SQL over ``chrilink_pairs`` (``survivors`` rows); with none, the empty
+        result an earlier call kept (same columns and types), so nothing is bound."""
+        if survivors == 0 and self._empty is not None:
+            return self._empty
+        frame = self._run(con, self.sql)
+        if self._empty is None:
+            self._empty = frame.clear()
         return frame
 
     def score_pairs(
@@ -174,6 +248,7 @@ class CompiledScorer:
     ) -> Scored:
         """Score ``pairs`` (``l_row``, ``r_row``: row positions in ``left`` / ``right``)."""
         prune_sql = self.prune_sql(frequencies) if pairs.height else None
+        seconds: dict[str, float] = {}
         with self._lock:
             con = self._con.cursor()
         try:
@@ -183,16 +258,20 @@ class CompiledScorer:
             con.register("chrilink_pairs", candidates.to_arrow())
             survivors = candidates
             if prune_sql is not None:
+                start = time.perf_counter()
                 survivors = self._run(con, prune_sql)
+                seconds["phase1"] = time.perf_counter() - start
                 con.unregister("chrilink_pairs")
                 con.register("chrilink_pairs", survivors.to_arrow())
-            frame = self._run(con, self.sql)
+            start = time.perf_counter()
+            frame = self._full(con, survivors.height)
+            seconds["phase2"] = time.perf_counter() - start
         finally:
             con.close()
         scored = to_scored_pairs(
             frame, self.model.spec, self.model.thresholds.review, self.model.calibration
         )
-        return Scored(scored, candidates.height - survivors.height)
+        return Scored(scored, candidates.height - survivors.height, seconds)
 
     def score(
         self,

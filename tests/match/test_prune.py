@@ -285,3 +285,80 @@ def test_store_matcher_reports_pruned_pairs(world: World) -> None:
     assert 0 < a.pairs_pruned < a.pairs_scored == b.pairs_scored
     keys = ["traveler_id", "record_id"]
     assert a.pairs.sort(keys).equals(b.pairs.sort(keys))
+
+
+def phase_one_survivors(scorer: CompiledScorer, world: World, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The pairs the first phase keeps (``l_row``, ``r_row``)."""
+    prune_sql = scorer.prune_sql(world.store.frequencies)
+    assert prune_sql is not None
+    con = connect()
+    try:
+        for name, frame, side in (
+            ("chrilink_l", world.travelers, LEFT),
+            ("chrilink_r", world.identities, RIGHT),
+        ):
+            con.register(name, scorer._side(frame, side, world.store.frequencies).to_arrow())
+        con.register("chrilink_pairs", pairs.select("l_row", "r_row").to_arrow())
+        kept = pl.from_arrow(con.sql(prune_sql).to_arrow_table())
+    finally:
+        con.close()
+    assert isinstance(kept, pl.DataFrame)
+    return kept
+
+
+class CountingScorer(CompiledScorer):
+    """Counts how often the full (second-phase) SQL runs."""
+
+    full_runs = 0
+
+    def _run(self, con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
+        if sql == self.sql:
+            self.full_runs += 1
+        return super()._run(con, sql)
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["first call", "warm"])
+def test_no_survivors_skips_the_full_sql_with_the_same_result(world: World, warm: bool) -> None:
+    """Pairs the first phase drops all: same (empty) frame and columns as unpruned
+    scoring, and a warm scorer does not run the full SQL for them."""
+    full = CompiledScorer(world.model, world.travelers, world.identities, prune=False)
+    pruned = CountingScorer(world.model, world.travelers, world.identities)
+    freq = world.store.frequencies
+    kept = phase_one_survivors(pruned, world, world.pairs)
+    dropped = world.pairs.select("l_row", "r_row").join(kept, on=["l_row", "r_row"], how="anti")
+    assert dropped.height > 0
+    if warm:
+        pruned.score_pairs(world.travelers, world.identities, world.pairs, freq)
+    runs = pruned.full_runs
+    got = pruned.score_pairs(world.travelers, world.identities, dropped, freq)
+    expected = full.score_pairs(world.travelers, world.identities, dropped, freq)
+    assert got.pruned == dropped.height
+    assert got.pairs.schema == expected.pairs.schema
+    assert got.pairs.equals(expected.pairs)
+    assert got.pairs.height == 0
+    assert pruned.full_runs - runs == (0 if warm else 1)
+
+
+def test_no_pairs_gives_the_unpruned_empty_frame(world: World) -> None:
+    full = CompiledScorer(world.model, world.travelers, world.identities, prune=False)
+    pruned = CountingScorer(world.model, world.travelers, world.identities)
+    args = (world.travelers, world.identities, world.pairs.head(0), world.store.frequencies)
+    pruned.score_pairs(*args)
+    got = pruned.score_pairs(*args)
+    expected = full.score_pairs(*args)
+    assert got.pairs.schema == expected.pairs.schema
+    assert got.pairs.equals(expected.pairs)
+    assert (got.pruned, pruned.full_runs) == (0, 1)
+
+
+def test_scoring_reports_the_seconds_of_each_phase(world: World) -> None:
+    pruned = CompiledScorer(world.model, world.travelers, world.identities)
+    args = (world.travelers, world.identities, world.pairs, world.store.frequencies)
+    assert set(pruned.score_pairs(*args).seconds) == {"phase1", "phase2"}
+    full = CompiledScorer(world.model, world.travelers, world.identities, prune=False)
+    assert set(full.score_pairs(*args).seconds) == {"phase2"}
+    scoring = StoreMatcher(world.store, world.model).score(world.features, chunk_travelers=150)
+    assert {"candidates", "score", "score_phase1", "score_phase2"} <= set(scoring.seconds)
+    assert scoring.seconds["score_phase1"] + scoring.seconds["score_phase2"] <= (
+        scoring.seconds["score"] + 0.01
+    )
