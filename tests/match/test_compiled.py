@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
-from pipeline.contracts import check_input
-from pipeline.generate import generate_world
 from pipeline.match.compiled import CompiledScorer
-from pipeline.match.engine import Engine, build_engine, match_frame
-from pipeline.match.model import Model, load_model
+from pipeline.match.engine import Engine, build_engine
+from pipeline.match.model import Model
 from pipeline.match.score import score
-from pipeline.standardize import standardize
-from pipeline.store.index import build_store
 from pipeline.store.prepared import PreparedStore
+from tests.match.conftest import StoreWorld
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
 KEYS = ["traveler_id", "identity_id"]
 
 
@@ -25,17 +19,9 @@ Case = tuple[Model, PreparedStore, pl.DataFrame, pl.DataFrame]
 
 
 @pytest.fixture(scope="module")
-def case(tmp_path_factory: pytest.TempPathFactory) -> Case:
-    root = tmp_path_factory.mktemp("compiled")
-    generate_world(root, n_records=1500, n_travelers=500, seed=31)
-    model = load_model(MODEL)
-    build_store(root / "store", root / "records.parquet", model)
-    store = PreparedStore.open(root / "store", model.spec)
-    manifests = pl.read_parquet(root / "manifests.parquet")
-    outcome = check_input(manifests, "manifests", "test", 0.2, evaluator="fast")
-    travelers = match_frame(standardize(outcome.passed, "manifests"), "manifests")
-    identities, _ = store.candidates(travelers)
-    return model, store, travelers, identities
+def case(store_world: StoreWorld) -> Case:
+    w = store_world
+    return w.model, w.store, w.travelers, w.identities
 
 
 def blocked_pairs(engine: Engine, left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:

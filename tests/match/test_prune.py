@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -15,11 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.contracts import check_input
-from pipeline.generate import generate_world
 from pipeline.match.compiled import ROW, CompiledScorer, _splink_settings, scoring_sql
-from pipeline.match.engine import LEFT, RIGHT, connect, match_frame
-from pipeline.match.model import Model, Thresholds, load_model
+from pipeline.match.engine import LEFT, RIGHT, connect
+from pipeline.match.model import Model, Thresholds
 from pipeline.match.prune import (
     BOUND_LABEL,
     bounded_settings,
@@ -27,37 +24,14 @@ from pipeline.match.prune import (
     tf_adjustment_bound,
 )
 from pipeline.screening import StoreMatcher
-from pipeline.standardize import standardize
-from pipeline.store.index import build_store
-from pipeline.store.prepared import PreparedStore
+from tests.match.conftest import StoreWorld
 
-MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
 KEYS = ["traveler_id", "identity_id"]
 
 
-@dataclasses.dataclass
-class World:
-    model: Model
-    store: PreparedStore
-    features: pl.DataFrame  # standardized travelers
-    travelers: pl.DataFrame  # their match frame
-    identities: pl.DataFrame  # the store's candidate identities for the travelers
-    pairs: pl.DataFrame  # the store's candidate pairs
-
-
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    root = tmp_path_factory.mktemp("prune")
-    generate_world(root, n_records=1500, n_travelers=400, seed=29)
-    model = load_model(MODEL)
-    build_store(root / "store", root / "records.parquet", model)
-    store = PreparedStore.open(root / "store", model.spec)
-    manifests = pl.read_parquet(root / "manifests.parquet")
-    outcome = check_input(manifests, "manifests", "test", 0.2, evaluator="fast")
-    features = standardize(outcome.passed, "manifests")
-    travelers = match_frame(features, "manifests")
-    identities, pairs = store.candidates(travelers)
-    return World(model, store, features, travelers, identities, pairs)
+def world(store_world: StoreWorld) -> StoreWorld:
+    return store_world
 
 
 def edge_cases(travelers: pl.DataFrame, identities: pl.DataFrame) -> pl.DataFrame:
@@ -104,12 +78,12 @@ def with_thresholds(model: Model, review: float) -> Model:
     return dataclasses.replace(model, thresholds=Thresholds(hit=hit, review=review))
 
 
-def sorted_scores(scorer: CompiledScorer, world: World, pairs: pl.DataFrame) -> pl.DataFrame:
+def sorted_scores(scorer: CompiledScorer, world: StoreWorld, pairs: pl.DataFrame) -> pl.DataFrame:
     scored = scorer.score(world.travelers, world.identities, pairs, world.store.frequencies)
     return scored.sort(KEYS)
 
 
-def test_pruned_scoring_equals_unpruned_on_a_world(world: World) -> None:
+def test_pruned_scoring_equals_unpruned_on_a_world(world: StoreWorld) -> None:
     full = CompiledScorer(world.model, world.travelers, world.identities, prune=False)
     pruned = CompiledScorer(world.model, world.travelers, world.identities)
     args = (world.travelers, world.identities, world.pairs, world.store.frequencies)
@@ -122,7 +96,11 @@ def test_pruned_scoring_equals_unpruned_on_a_world(world: World) -> None:
 
 
 def _phase_weights(
-    model: Model, settings: dict[str, Any], world: World, left: pl.DataFrame, right: pl.DataFrame
+    model: Model,
+    settings: dict[str, Any],
+    world: StoreWorld,
+    left: pl.DataFrame,
+    right: pl.DataFrame,
 ) -> pl.DataFrame:
     """Splink's match weight of every pair in ``left`` × ``right`` under ``settings``,
     no threshold, keyed by the two row positions."""
@@ -146,7 +124,7 @@ def _phase_weights(
     return frame
 
 
-def assert_bound_holds(model: Model, world: World) -> int:
+def assert_bound_holds(model: Model, world: StoreWorld) -> int:
     """Phase one's weight is never below the full weight, and equal to it wherever the
     name level is one of the cheap levels phase one keeps. Returns the pairs checked."""
     left = world.travelers.head(60)
@@ -168,11 +146,11 @@ def assert_bound_holds(model: Model, world: World) -> int:
     return both.height
 
 
-def test_bound_is_never_below_the_true_weight(world: World) -> None:
+def test_bound_is_never_below_the_true_weight(world: StoreWorld) -> None:
     assert assert_bound_holds(world.model, world) > 10_000
 
 
-def test_bound_holds_with_a_tf_adjustment_on_a_costly_level(world: World) -> None:
+def test_bound_holds_with_a_tf_adjustment_on_a_costly_level(world: StoreWorld) -> None:
     settings = copy.deepcopy(world.model.splink_settings)
     name = next(c for c in settings["comparisons"] if c["output_column_name"] == "name")
     level = name["comparison_levels"][2]
@@ -185,7 +163,7 @@ def test_bound_holds_with_a_tf_adjustment_on_a_costly_level(world: World) -> Non
 
 @settings(max_examples=6, deadline=None)
 @given(review=st.floats(min_value=1e-4, max_value=0.99))
-def test_pruned_equals_unpruned_at_any_threshold(world: World, review: float) -> None:
+def test_pruned_equals_unpruned_at_any_threshold(world: StoreWorld, review: float) -> None:
     model = with_thresholds(world.model, review)
     right = edge_cases(world.travelers, world.identities)
     bent = all_pairs(world.travelers.head(40), right.slice(world.identities.height))
@@ -210,7 +188,7 @@ def test_pruned_equals_unpruned_at_any_threshold(world: World, review: float) ->
     ],
 )
 def test_tf_adjustment_bound_covers_splinks_sql(
-    world: World, frequencies: list[float], weight: float, floor: float
+    world: StoreWorld, frequencies: list[float], weight: float, floor: float
 ) -> None:
     """The bound is at least Splink's own tf adjustment SQL for any pair of known or
     unknown frequencies from the table."""
@@ -245,7 +223,7 @@ def test_tf_adjustment_bound_covers_splinks_sql(
     assert math.isclose(bound, max(0.0, largest), abs_tol=1e-9)
 
 
-def test_nothing_to_bound_means_no_first_phase(world: World) -> None:
+def test_nothing_to_bound_means_no_first_phase(world: StoreWorld) -> None:
     probe = CompiledScorer(world.model, world.travelers, world.identities)
     freq = world.store.frequencies
     assert probe.prune_sql(freq) is not None
@@ -257,7 +235,7 @@ def test_nothing_to_bound_means_no_first_phase(world: World) -> None:
     assert scorer.prune_sql(freq) is None
 
 
-def test_bounded_model_keeps_cheap_levels_and_one_bound(world: World) -> None:
+def test_bounded_model_keeps_cheap_levels_and_one_bound(world: StoreWorld) -> None:
     probe = CompiledScorer(world.model, world.travelers, world.identities)
     bounded = bounded_settings(
         world.model.splink_settings, probe._comparisons, world.store.frequencies
@@ -275,7 +253,7 @@ def test_bounded_model_keeps_cheap_levels_and_one_bound(world: World) -> None:
         assert last["sql_condition"] == "ELSE"
 
 
-def test_store_matcher_reports_pruned_pairs(world: World) -> None:
+def test_store_matcher_reports_pruned_pairs(world: StoreWorld) -> None:
     pruned = StoreMatcher(world.store, world.model)
     full = StoreMatcher(world.store, world.model)
     full._scorer = CompiledScorer(world.model, world.travelers, world.identities, prune=False)
@@ -287,7 +265,9 @@ def test_store_matcher_reports_pruned_pairs(world: World) -> None:
     assert a.pairs.sort(keys).equals(b.pairs.sort(keys))
 
 
-def phase_one_survivors(scorer: CompiledScorer, world: World, pairs: pl.DataFrame) -> pl.DataFrame:
+def phase_one_survivors(
+    scorer: CompiledScorer, world: StoreWorld, pairs: pl.DataFrame
+) -> pl.DataFrame:
     """The pairs the first phase keeps (``l_row``, ``r_row``)."""
     prune_sql = scorer.prune_sql(world.store.frequencies)
     assert prune_sql is not None
@@ -318,7 +298,9 @@ class CountingScorer(CompiledScorer):
 
 
 @pytest.mark.parametrize("warm", [False, True], ids=["first call", "warm"])
-def test_no_survivors_skips_the_full_sql_with_the_same_result(world: World, warm: bool) -> None:
+def test_no_survivors_skips_the_full_sql_with_the_same_result(
+    world: StoreWorld, warm: bool
+) -> None:
     """Pairs the first phase drops all: same (empty) frame and columns as unpruned
     scoring, and a warm scorer does not run the full SQL for them."""
     full = CompiledScorer(world.model, world.travelers, world.identities, prune=False)
@@ -339,7 +321,7 @@ def test_no_survivors_skips_the_full_sql_with_the_same_result(world: World, warm
     assert pruned.full_runs - runs == (0 if warm else 1)
 
 
-def test_no_pairs_gives_the_unpruned_empty_frame(world: World) -> None:
+def test_no_pairs_gives_the_unpruned_empty_frame(world: StoreWorld) -> None:
     full = CompiledScorer(world.model, world.travelers, world.identities, prune=False)
     pruned = CountingScorer(world.model, world.travelers, world.identities)
     args = (world.travelers, world.identities, world.pairs.head(0), world.store.frequencies)
@@ -351,7 +333,7 @@ def test_no_pairs_gives_the_unpruned_empty_frame(world: World) -> None:
     assert (got.pruned, pruned.full_runs) == (0, 1)
 
 
-def test_scoring_reports_the_seconds_of_each_phase(world: World) -> None:
+def test_scoring_reports_the_seconds_of_each_phase(world: StoreWorld) -> None:
     pruned = CompiledScorer(world.model, world.travelers, world.identities)
     args = (world.travelers, world.identities, world.pairs, world.store.frequencies)
     assert set(pruned.score_pairs(*args).seconds) == {"phase1", "phase2"}
